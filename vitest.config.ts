@@ -9,6 +9,8 @@ export default defineConfig({
     // Two cores: run test files in parallel across forks but keep Pulumi-heavy files from piling up.
     pool: "forks",
     maxWorkers: 2,
-    reporters: ["default"],
+    reporters: ["default", "json"],
+    // Read by .ci/run to print the plain "N passed, N failed" closing line.
+    outputFile: { json: ".vitest-results.json" },
   },
 });

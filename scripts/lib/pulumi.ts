@@ -1,0 +1,223 @@
+/**
+ * Runs the real Pulumi CLI for project scripts, tests and benchmarks.
+ *
+ * Every caller goes through here so that the pinned CLI (scripts/ensure-pulumi.sh), the dynamic
+ * provider plugin shipped in @pulumi/pulumi, a local file backend and a passphrase secrets provider
+ * are set up the same way everywhere.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { delimiter, join, resolve } from "node:path";
+
+export const repoRoot = resolve(__dirname, "..", "..");
+
+/** The passphrase of local stacks. It protects only local test state, never a real credential. */
+export const LOCAL_STACK_PASSPHRASE = "local-stacks-only";
+
+let cachedBinDir: string | undefined;
+
+/**
+ * Returns the directory holding the pinned `pulumi` and `pulumi-language-nodejs`, building them on
+ * first use (progress goes to stderr). PULUMI_CLI_BIN short-cuts the check, for child processes.
+ */
+export function ensurePulumiCli(): string {
+  if (cachedBinDir) return cachedBinDir;
+  const fromEnv = process.env.PULUMI_CLI_BIN;
+  if (fromEnv) {
+    cachedBinDir = fromEnv;
+    return fromEnv;
+  }
+  const out = execFileSync("bash", [join(repoRoot, "scripts", "ensure-pulumi.sh")], {
+    cwd: repoRoot,
+    stdio: ["ignore", "pipe", "inherit"],
+    encoding: "utf8",
+  });
+  cachedBinDir = out.trim().split("\n").pop() ?? "";
+  return cachedBinDir;
+}
+
+export interface PulumiWorkspace {
+  /** The Pulumi project directory (holds Pulumi.yaml). */
+  projectDir: string;
+  /** Directory of the local file backend (state). */
+  stateDir: string;
+  /** Extra environment for the program and its providers (e.g. TWILIO_BASE_URL). */
+  env?: NodeJS.ProcessEnv;
+  /** Passphrase of the stack's secrets provider; defaults to LOCAL_STACK_PASSPHRASE. */
+  passphrase?: string;
+}
+
+/** The environment every Pulumi invocation runs with. */
+export function pulumiEnvironment(ws: PulumiWorkspace): NodeJS.ProcessEnv {
+  const binDir = ensurePulumiCli();
+  // pulumi-resource-pulumi-nodejs (the dynamic provider plugin) ships inside @pulumi/pulumi.
+  const dynamicProviderDir = join(repoRoot, "node_modules", "@pulumi", "pulumi");
+  mkdirSync(ws.stateDir, { recursive: true });
+  return {
+    ...process.env,
+    ...ws.env,
+    PATH: [binDir, dynamicProviderDir, process.env.PATH].join(delimiter),
+    PULUMI_CLI_BIN: binDir,
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_BACKEND_URL: `file://${ws.stateDir}`,
+    PULUMI_CONFIG_PASSPHRASE: ws.passphrase ?? LOCAL_STACK_PASSPHRASE,
+    PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
+    // Enables the `--event-log` flag (machine-readable engine events) that tests assert on.
+    PULUMI_DEBUG_COMMANDS: "true",
+    // Keep plugin downloads impossible: everything the program needs is local.
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+  };
+}
+
+export interface PulumiResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** stdout and stderr interleaved as printed. */
+  output: string;
+}
+
+export interface RunOptions {
+  /** Echo the CLI's output to this process's stderr while it runs (progress on long work). */
+  echo?: boolean;
+  /** Fail (throw) on a non-zero exit code; default true. */
+  check?: boolean;
+  /** Written to the CLI's standard input (e.g. a secret value, so it never appears in argv). */
+  input?: string;
+}
+
+/** Runs `pulumi <args>` in the workspace and collects its output. */
+export function runPulumi(
+  ws: PulumiWorkspace,
+  args: string[],
+  options: RunOptions = {},
+): Promise<PulumiResult> {
+  const env = pulumiEnvironment(ws);
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(join(env.PULUMI_CLI_BIN ?? "", "pulumi"), [...args, "--non-interactive"], {
+      cwd: ws.projectDir,
+      env,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    child.stdin.end(options.input ?? "");
+    let stdout = "";
+    let stderr = "";
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk;
+      output += chunk;
+      if (options.echo) process.stderr.write(chunk);
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk;
+      output += chunk;
+      if (options.echo) process.stderr.write(chunk);
+    });
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const result = { code: code ?? 1, stdout, stderr, output };
+      if (result.code !== 0 && options.check !== false) {
+        reject(new PulumiCommandError(args, result));
+      } else {
+        resolvePromise(result);
+      }
+    });
+  });
+}
+
+export class PulumiCommandError extends Error {
+  constructor(
+    readonly args: string[],
+    readonly result: PulumiResult,
+  ) {
+    super(`pulumi ${args.join(" ")} exited with ${result.code}:\n${result.output}`);
+  }
+}
+
+/** One engine event of `--event-log` (the subset our callers read). */
+export interface EngineEvent {
+  sequence: number;
+  resourcePreEvent?: { metadata: StepMetadata };
+  resOutputsEvent?: { metadata: StepMetadata };
+  diagnosticEvent?: { message: string; severity: string; urn?: string };
+  summaryEvent?: { resourceChanges: Record<string, number> };
+}
+
+export interface StepMetadata {
+  op: string;
+  urn: string;
+  type: string;
+  diffs?: string[];
+  detailedDiff?: Record<string, { kind: string; inputDiff: boolean }>;
+}
+
+/**
+ * Runs a Pulumi operation with `--event-log` and returns its events along with the output, so
+ * callers can assert which steps (create/update/replace/delete) the engine took.
+ */
+export async function runPulumiWithEvents(
+  ws: PulumiWorkspace,
+  args: string[],
+  options: RunOptions = {},
+): Promise<PulumiResult & { events: EngineEvent[] }> {
+  const dir = await mkdtemp(join(tmpdir(), "pulumi-events-"));
+  const eventLog = join(dir, "events.jsonl");
+  try {
+    const result = await runPulumi(ws, [...args, "--event-log", eventLog], options);
+    return { ...result, events: readEventLog(eventLog) };
+  } catch (error) {
+    if (error instanceof PulumiCommandError) {
+      Object.assign(error.result, { events: readEventLog(eventLog) });
+    }
+    throw error;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function readEventLog(file: string): EngineEvent[] {
+  let text = "";
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    return [];
+  }
+  return text
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => JSON.parse(line) as EngineEvent);
+}
+
+/** The steps the engine planned or took on resources (not the stack itself, nor provider instances). */
+export function stepsOf(events: EngineEvent[]): StepMetadata[] {
+  return events
+    .map((e) => e.resourcePreEvent?.metadata)
+    .filter(
+      (m): m is StepMetadata =>
+        m !== undefined &&
+        m.type !== "pulumi:pulumi:Stack" &&
+        !m.type.startsWith("pulumi:providers:"),
+    );
+}
+
+/** Creates a local stack (idempotent) with the given plain and secret config. */
+export async function initStack(
+  ws: PulumiWorkspace,
+  stack: string,
+  config: { plain?: Record<string, string>; secret?: Record<string, string> } = {},
+): Promise<void> {
+  const existing = await runPulumi(ws, ["stack", "select", stack], { check: false });
+  if (existing.code !== 0) {
+    await runPulumi(ws, ["stack", "init", stack, "--secrets-provider", "passphrase"]);
+  }
+  for (const [key, value] of Object.entries(config.plain ?? {})) {
+    await runPulumi(ws, ["config", "set", "--stack", stack, key, value]);
+  }
+  for (const [key, value] of Object.entries(config.secret ?? {})) {
+    // The value goes through stdin (the CLI reads it there when no value argument is given), so a
+    // secret never shows in a process listing or in an error that prints the command line.
+    await runPulumi(ws, ["config", "set", "--stack", stack, "--secret", key], { input: value });
+  }
+}
