@@ -1,0 +1,373 @@
+/**
+ * Incoming phone number (PN…) as a Pulumi dynamic resource: buy in an area code, or adopt an
+ * existing number; update in place; release only when the YAML says so.
+ *
+ * Money rules enforced here (design.md, invariants 1 and 2):
+ * - `diff` never asks for a replacement: every mutable field updates in place, and a change to what
+ *   identifies the number (area code, adopted SID) is refused by `check`.
+ * - `delete` refuses to release a number that is not marked `release: true`; a marked number is
+ *   released by `update`, and the resource stays in state as a tombstone (`released: true`).
+ * - Buying is idempotent across crashes: the number is bought with a marker in its friendly name,
+ *   and `create` adopts a number carrying its marker before it buys.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { IncomingPhoneNumberInstance } from "twilio/lib/rest/api/v2010/account/incomingPhoneNumber";
+import type { NumberConfig } from "../src/config/schema";
+import { backoffDelayMs, sleep } from "../src/util/backoff";
+import { changedDeclaredFields, definedFields, withoutUndefined } from "./declared-fields";
+import {
+  describeTwilioFailure,
+  isNotFound,
+  isRetryable,
+  TwilioOperationError,
+  twilioCall,
+} from "./twilio-errors";
+import { configureFromStack, twilioSession } from "./twilio-session";
+
+type Webhooks = Pick<NumberConfig, "smsUrl" | "voiceUrl" | "statusCallback">;
+
+/** What the program declares for a number (see pulumi/account.ts). */
+export type PhoneNumberInputs = Webhooks & {
+  accountId: string;
+  numberName: NumberConfig["name"];
+  /** Ties a bought number to this resource across crashes: `tm-` and 8 hex digits. */
+  marker: string;
+  kind: "buy" | "adopt";
+  areaCode?: NonNullable<NumberConfig["areaCode"]>;
+  country?: string;
+  adoptSid?: string;
+  adoptPhoneNumber?: string;
+  friendlyName: NonNullable<NumberConfig["friendlyName"]>;
+  release: NumberConfig["release"];
+};
+
+/** What Twilio says about the number, plus the declaration it belongs to. */
+export type PhoneNumberOutputs = PhoneNumberInputs & {
+  sid: string;
+  phoneNumber: string;
+  /** The friendly name as stored in Twilio (with the marker for a bought number). */
+  twilioFriendlyName: string;
+  smsMethod?: string;
+  voiceMethod?: string;
+  /** True once the number has been released (a tombstone: nothing is left in Twilio). */
+  released: boolean;
+};
+
+const WEBHOOK_FIELDS = ["smsUrl", "voiceUrl", "statusCallback"] as const;
+/** Fields that identify the number; they cannot change once it exists. */
+const IDENTITY_FIELDS = ["kind", "areaCode", "adoptSid", "adoptPhoneNumber"] as const;
+/** Buying by area code is what Twilio offers for North American numbers. */
+const AREA_CODE_COUNTRIES = ["US", "CA"];
+const PURCHASE_ATTEMPTS = 5;
+
+const MARKER_SUFFIX = / \[tm-[0-9a-f]{8}\]$/;
+
+/** The friendly name stored in Twilio: a bought number carries its marker. */
+export function twilioFriendlyNameOf(inputs: PhoneNumberInputs): string {
+  return inputs.kind === "buy" ? `${inputs.friendlyName} [${inputs.marker}]` : inputs.friendlyName;
+}
+
+function withoutMarker(twilioFriendlyName: string): string {
+  return twilioFriendlyName.replace(MARKER_SUFFIX, "");
+}
+
+function describe(inputs: Pick<PhoneNumberInputs, "accountId" | "numberName">): string {
+  return `number '${inputs.numberName}' of account ${inputs.accountId}`;
+}
+
+function outputsOf(
+  number: IncomingPhoneNumberInstance,
+  inputs: PhoneNumberInputs,
+): PhoneNumberOutputs {
+  return {
+    ...inputs,
+    ...definedFields(number, WEBHOOK_FIELDS),
+    ...definedFields(number, ["smsMethod", "voiceMethod"] as const),
+    friendlyName: withoutMarker(number.friendlyName),
+    sid: number.sid,
+    phoneNumber: number.phoneNumber,
+    twilioFriendlyName: number.friendlyName,
+    released: false,
+  };
+}
+
+function releasedOutputs(
+  olds: Partial<PhoneNumberOutputs>,
+  news: PhoneNumberInputs,
+): PhoneNumberOutputs {
+  return {
+    ...news,
+    sid: olds.sid ?? "",
+    phoneNumber: olds.phoneNumber ?? "",
+    twilioFriendlyName: olds.twilioFriendlyName ?? "",
+    released: true,
+  };
+}
+
+/** The number's managed fields as Twilio holds them (from a fetch, or from the last state). */
+type CurrentFields = Webhooks & { twilioFriendlyName?: string };
+
+/** Update parameters for the declared fields that differ from Twilio's; undefined when none do. */
+function declaredUpdate(
+  current: CurrentFields,
+  inputs: PhoneNumberInputs,
+): Record<string, string> | undefined {
+  const desired: CurrentFields = {
+    ...pick(inputs, WEBHOOK_FIELDS),
+    twilioFriendlyName: twilioFriendlyNameOf(inputs),
+  };
+  const changed = changedDeclaredFields(current, desired, [
+    ...WEBHOOK_FIELDS,
+    "twilioFriendlyName",
+  ]);
+  if (changed.length === 0) return undefined;
+  const params: Record<string, string> = {};
+  for (const field of changed) {
+    params[field === "twilioFriendlyName" ? "friendlyName" : field] = desired[field] as string;
+  }
+  return params;
+}
+
+async function updateNumber(
+  sid: string,
+  current: CurrentFields,
+  inputs: PhoneNumberInputs,
+): Promise<IncomingPhoneNumberInstance | undefined> {
+  const params = declaredUpdate(current, inputs);
+  if (!params) return undefined;
+  const { client } = twilioSession();
+  return twilioCall(`update ${describe(inputs)} (${sid})`, () =>
+    client.incomingPhoneNumbers(sid).update(params),
+  );
+}
+
+/** Brings a number Twilio already holds to the declared fields (no call when they match). */
+async function applyDeclared(
+  number: IncomingPhoneNumberInstance,
+  inputs: PhoneNumberInputs,
+): Promise<IncomingPhoneNumberInstance> {
+  const current = {
+    ...definedFields(number, WEBHOOK_FIELDS),
+    twilioFriendlyName: number.friendlyName,
+  };
+  return (await updateNumber(number.sid, current, inputs)) ?? number;
+}
+
+function pick<T extends object, K extends keyof T>(
+  source: T,
+  fields: readonly K[],
+): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const field of fields) if (source[field] !== undefined) out[field] = source[field];
+  return out;
+}
+
+/** The number this resource bought earlier (found by its marker), if any. */
+async function findMarkedNumber(
+  inputs: PhoneNumberInputs,
+): Promise<IncomingPhoneNumberInstance | undefined> {
+  const { client } = twilioSession();
+  const friendlyName = twilioFriendlyNameOf(inputs);
+  const found = await client.incomingPhoneNumbers.list({ friendlyName, limit: 2 });
+  if (found.length > 1) {
+    throw new TwilioOperationError(
+      `${describe(inputs)}: ${found.length} numbers carry the marker "${friendlyName}" (${found
+        .map((n) => n.phoneNumber)
+        .join(
+          ", ",
+        )}); refusing to guess. Release or rename the extra one in Twilio, then run again`,
+      undefined,
+      undefined,
+    );
+  }
+  return found[0];
+}
+
+/**
+ * Buys a number in the area code, at most once for this resource: before every attempt it looks
+ * for a number carrying the resource's marker (bought by an earlier attempt or an earlier run that
+ * crashed before Pulumi recorded it) and adopts it instead of buying again.
+ */
+async function buyOnce(inputs: PhoneNumberInputs): Promise<IncomingPhoneNumberInstance> {
+  const { client } = twilioSession();
+  const action = `buy ${describe(inputs)} in area code ${inputs.areaCode}`;
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= PURCHASE_ATTEMPTS; attempt++) {
+    try {
+      const earlier = await findMarkedNumber(inputs);
+      if (earlier) return applyDeclared(earlier, inputs);
+      return await client.incomingPhoneNumbers.create({
+        areaCode: inputs.areaCode,
+        friendlyName: twilioFriendlyNameOf(inputs),
+        ...pick(inputs, WEBHOOK_FIELDS),
+      });
+    } catch (error) {
+      if (error instanceof TwilioOperationError || !isRetryable(error)) {
+        throw error instanceof TwilioOperationError ? error : describeTwilioFailure(action, error);
+      }
+      lastError = error;
+      await sleep(backoffDelayMs(attempt));
+    }
+  }
+  throw describeTwilioFailure(`${action} (after ${PURCHASE_ATTEMPTS} attempts)`, lastError);
+}
+
+async function findAdopted(inputs: PhoneNumberInputs): Promise<IncomingPhoneNumberInstance> {
+  const { client } = twilioSession();
+  if (inputs.adoptSid) {
+    const sid = inputs.adoptSid;
+    return twilioCall(`adopt ${describe(inputs)} (${sid})`, () =>
+      client.incomingPhoneNumbers(sid).fetch(),
+    );
+  }
+  const phoneNumber = inputs.adoptPhoneNumber ?? "";
+  const found = await twilioCall(`adopt ${describe(inputs)} (${phoneNumber})`, () =>
+    client.incomingPhoneNumbers.list({ phoneNumber, limit: 1 }),
+  );
+  const number = found[0];
+  if (!number) {
+    throw new TwilioOperationError(
+      `could not adopt ${describe(inputs)}: ${phoneNumber} is not a number of this Twilio account; hint: check the number, or buy one with areaCode`,
+      20404,
+      404,
+    );
+  }
+  return number;
+}
+
+async function release(sid: string, inputs: PhoneNumberInputs): Promise<void> {
+  const { client } = twilioSession();
+  try {
+    await client.incomingPhoneNumbers(sid).remove();
+  } catch (error) {
+    if (isNotFound(error)) return; // already gone: the desired state holds
+    throw describeTwilioFailure(`release ${describe(inputs)} (${sid})`, error);
+  }
+}
+
+export const phoneNumberProvider: pulumi.dynamic.ResourceProvider<
+  PhoneNumberInputs,
+  PhoneNumberOutputs
+> = {
+  configure: configureFromStack,
+
+  async check(olds, news) {
+    const failures: pulumi.dynamic.CheckFailure[] = [];
+    const existed = olds.kind !== undefined;
+    if (existed) {
+      for (const field of IDENTITY_FIELDS) {
+        if (olds[field] !== news[field]) {
+          failures.push({
+            property: field,
+            reason: `${describe(news)}: '${field}' cannot change once the number exists (was ${JSON.stringify(
+              olds[field],
+            )}, now ${JSON.stringify(news[field])}). To get another number, add a new entry with its own name and mark this one release: true`,
+          });
+        }
+      }
+      if (olds.release === true && news.release !== true) {
+        failures.push({
+          property: "release",
+          reason: `${describe(news)} was marked release: true; a released number cannot be bought back. Remove the entry, or add a new one with another name`,
+        });
+      }
+    }
+    if (news.kind === "buy" && !AREA_CODE_COUNTRIES.includes(news.country ?? "")) {
+      failures.push({
+        property: "country",
+        reason: `${describe(news)}: buying by area code is supported in ${AREA_CODE_COUNTRIES.join(
+          " and ",
+        )}, not ${news.country}; adopt a number bought in the Twilio console instead`,
+      });
+    }
+    return { inputs: news, failures };
+  },
+
+  async diff(_id, olds, news) {
+    if (olds.released) return { changes: false };
+    const changed: string[] = [];
+    if (news.release && !olds.released) changed.push("release");
+    if (twilioFriendlyNameOf(news) !== olds.twilioFriendlyName) changed.push("friendlyName");
+    changed.push(...changedDeclaredFields(olds, news, WEBHOOK_FIELDS));
+    // Never a replacement: a released number usually cannot be bought back.
+    return { changes: changed.length > 0, replaces: [], deleteBeforeReplace: false };
+  },
+
+  async create(inputs) {
+    if (inputs.release && inputs.kind === "buy") {
+      // Declared and released before it was ever bought: there is nothing to buy or release.
+      return { id: `unbought-${inputs.marker}`, outs: releasedOutputs({}, inputs) };
+    }
+    const number =
+      inputs.kind === "buy"
+        ? await buyOnce(inputs)
+        : await applyDeclared(await findAdopted(inputs), inputs);
+    if (inputs.release) {
+      // Adopted for the explicit purpose of releasing it.
+      await release(number.sid, inputs);
+      return { id: number.sid, outs: releasedOutputs(outputsOf(number, inputs), inputs) };
+    }
+    return { id: number.sid, outs: outputsOf(number, inputs) };
+  },
+
+  async read(id, props) {
+    if (props?.released) return { id, props };
+    const { client } = twilioSession();
+    try {
+      const number = await client.incomingPhoneNumbers(id).fetch();
+      return { id, props: outputsOf(number, props ?? ({} as PhoneNumberInputs)) };
+    } catch (error) {
+      // Gone from Twilio (released outside): the resource no longer exists.
+      if (isNotFound(error)) return { id: "", props: {} as PhoneNumberOutputs };
+      throw describeTwilioFailure(`read number ${id}`, error);
+    }
+  },
+
+  async update(id, olds, news) {
+    if (news.release && !olds.released) {
+      await release(id, news);
+      return { outs: releasedOutputs(olds, news) };
+    }
+    // The state holds what Twilio had at the last create/read/update: one call, for what differs.
+    const updated = await updateNumber(id, olds, news);
+    if (updated) return { outs: outputsOf(updated, news) };
+    // Nothing to send (the difference was already in Twilio): keep what Twilio has, with the new declaration.
+    return { outs: { ...olds, ...withoutUndefined(news), friendlyName: olds.friendlyName } };
+  },
+
+  async delete(id, props) {
+    if (props.released) return;
+    if (props.release) {
+      await release(id, props);
+      return;
+    }
+    throw new Error(
+      `refusing to release ${props.phoneNumber || id} (${describe(props)}): numbers are released only when the YAML marks them release: true. Put the entry back, or mark it release: true and run pulumi up`,
+    );
+  },
+};
+
+/** An incoming phone number of the Twilio account. */
+export class PhoneNumber extends pulumi.dynamic.Resource {
+  declare readonly sid: pulumi.Output<string>;
+  declare readonly phoneNumber: pulumi.Output<string>;
+  declare readonly friendlyName: pulumi.Output<string>;
+  declare readonly released: pulumi.Output<boolean>;
+
+  constructor(name: string, inputs: PhoneNumberInputs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      phoneNumberProvider,
+      name,
+      {
+        ...inputs,
+        sid: undefined,
+        phoneNumber: undefined,
+        twilioFriendlyName: undefined,
+        released: undefined,
+      },
+      opts,
+      "twilio",
+      "PhoneNumber",
+    );
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * Attachment of a number to a Messaging Service (Messaging v1 Services/{MG}/PhoneNumbers/{PN}).
+ *
+ * Unlike a number, an attachment may be replaced: moving a number to another service detaches it
+ * first (delete before replace), because a number belongs to at most one service. Creating an
+ * attachment that already exists adopts it (the import case), so no duplicate and no error.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { describeTwilioFailure, isNotFound, isTwilioRestError, twilioCall } from "./twilio-errors";
+import { configureFromStack, twilioSession } from "./twilio-session";
+
+export interface ServiceNumberInputs {
+  serviceSid: string;
+  phoneNumberSid: string;
+}
+
+export type ServiceNumberOutputs = ServiceNumberInputs & {
+  phoneNumber: string;
+  capabilities: string[];
+};
+
+/** Twilio's "already in this Messaging Service" error: the attachment exists. */
+const ALREADY_IN_THIS_SERVICE = 21710;
+
+/** The id of an attachment: `MG…/PN…` (also what an import names). */
+export function attachmentId(inputs: ServiceNumberInputs): string {
+  return `${inputs.serviceSid}/${inputs.phoneNumberSid}`;
+}
+
+function parseId(id: string): ServiceNumberInputs {
+  const [serviceSid = "", phoneNumberSid = ""] = id.split("/");
+  return { serviceSid, phoneNumberSid };
+}
+
+async function fetchAttachment(inputs: ServiceNumberInputs) {
+  const { client } = twilioSession();
+  return client.messaging.v1
+    .services(inputs.serviceSid)
+    .phoneNumbers(inputs.phoneNumberSid)
+    .fetch();
+}
+
+function outputsOf(
+  attachment: { phoneNumber: string; capabilities: string[] },
+  inputs: ServiceNumberInputs,
+): ServiceNumberOutputs {
+  return {
+    serviceSid: inputs.serviceSid,
+    phoneNumberSid: inputs.phoneNumberSid,
+    phoneNumber: attachment.phoneNumber,
+    capabilities: [...attachment.capabilities],
+  };
+}
+
+export const serviceNumberProvider: pulumi.dynamic.ResourceProvider<
+  ServiceNumberInputs,
+  ServiceNumberOutputs
+> = {
+  configure: configureFromStack,
+
+  async diff(_id, olds, news) {
+    const replaces = (["serviceSid", "phoneNumberSid"] as const).filter(
+      (field) => olds[field] !== news[field],
+    );
+    return { changes: replaces.length > 0, replaces, deleteBeforeReplace: true };
+  },
+
+  async create(inputs) {
+    const { client } = twilioSession();
+    const action = `add number ${inputs.phoneNumberSid} to Messaging Service ${inputs.serviceSid}`;
+    try {
+      const attachment = await client.messaging.v1
+        .services(inputs.serviceSid)
+        .phoneNumbers.create({ phoneNumberSid: inputs.phoneNumberSid });
+      return { id: attachmentId(inputs), outs: outputsOf(attachment, inputs) };
+    } catch (error) {
+      if (isTwilioRestError(error) && error.code === ALREADY_IN_THIS_SERVICE) {
+        const existing = await twilioCall(action, () => fetchAttachment(inputs));
+        return { id: attachmentId(inputs), outs: outputsOf(existing, inputs) };
+      }
+      throw describeTwilioFailure(action, error);
+    }
+  },
+
+  async read(id, props) {
+    const inputs = props?.serviceSid ? props : parseId(id);
+    try {
+      return { id, props: outputsOf(await fetchAttachment(inputs), inputs) };
+    } catch (error) {
+      if (isNotFound(error)) return { id: "", props: {} as ServiceNumberOutputs };
+      throw describeTwilioFailure(`read attachment ${id}`, error);
+    }
+  },
+
+  async delete(_id, props) {
+    const { client } = twilioSession();
+    try {
+      // Detaches the number from the service; the number itself stays in the account.
+      await client.messaging.v1
+        .services(props.serviceSid)
+        .phoneNumbers(props.phoneNumberSid)
+        .remove();
+    } catch (error) {
+      if (isNotFound(error)) return;
+      throw describeTwilioFailure(
+        `remove number ${props.phoneNumberSid} from Messaging Service ${props.serviceSid}`,
+        error,
+      );
+    }
+  },
+};
+
+/** A number's membership in a Messaging Service's sender pool. */
+export class ServiceNumber extends pulumi.dynamic.Resource {
+  declare readonly serviceSid: pulumi.Output<string>;
+  declare readonly phoneNumberSid: pulumi.Output<string>;
+
+  constructor(
+    name: string,
+    inputs: { serviceSid: pulumi.Input<string>; phoneNumberSid: pulumi.Input<string> },
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    super(
+      serviceNumberProvider,
+      name,
+      { ...inputs, phoneNumber: undefined, capabilities: undefined },
+      opts,
+      "twilio",
+      "ServiceNumber",
+    );
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * The Pulumi program: reads the accounts YAML files named in stack config, validates them (before
+ * any Twilio call), and declares one component per account plus the stack's number guard.
+ *
+ * Stack config (namespace twilio-messaging):
+ *   accountFiles      JSON list (or comma-separated) of YAML files, relative to the project root
+ *   twilioAccountSid  Twilio account SID           } read by the providers, never by the program;
+ *   twilioAuthToken   auth token (--secret)         } the environment (TWILIO_*) works too
+ *   twilioBaseUrl     e.g. the local emulator's URL }
+ * Stack output `accounts`: one AccountOutput per account, for the post-deploy sync.
+ */
+import { resolve } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { guardKey, NumberGuard } from "../providers/number-guard";
+import { ConfigError } from "../src/config/errors";
+import { loadAccountsFiles, type ResolvedConfig } from "../src/config/load";
+import { AccountResources } from "./account";
+
+const projectRoot = resolve(__dirname, "..");
+
+function accountFiles(config: pulumi.Config): string[] {
+  const raw = config.get("accountFiles");
+  if (!raw) {
+    throw new pulumi.RunError(
+      "no accounts files configured: run `pulumi config set accountFiles config/accounts.yaml` (a JSON list or comma-separated paths)",
+    );
+  }
+  const list: unknown = raw.trim().startsWith("[") ? JSON.parse(raw) : raw.split(",");
+  if (!Array.isArray(list) || list.some((item) => typeof item !== "string")) {
+    throw new pulumi.RunError("accountFiles must be a JSON list of paths or comma-separated paths");
+  }
+  return list.map((path: string) => resolve(projectRoot, path.trim()));
+}
+
+function loadConfig(files: string[]): ResolvedConfig {
+  try {
+    return loadAccountsFiles(files);
+  } catch (error) {
+    // Bad input changes nothing: fail before any resource is declared, with the file, line and path.
+    if (error instanceof ConfigError) throw new pulumi.RunError(error.message);
+    throw error;
+  }
+}
+
+const config = new pulumi.Config();
+const declared = loadConfig(accountFiles(config)).accounts;
+
+new NumberGuard("number-guard", {
+  numbers: Object.fromEntries(
+    declared.flatMap((account) =>
+      account.numbers.map((number) => [
+        guardKey(account.id, number.name),
+        {
+          accountId: account.id,
+          accountName: account.name,
+          numberName: number.name,
+          release: number.release,
+        },
+      ]),
+    ),
+  ),
+});
+
+export const accounts = declared.map((account) => new AccountResources(account).output);

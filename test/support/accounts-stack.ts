@@ -1,0 +1,88 @@
+/**
+ * A real stack of the project's Pulumi program against a local Twilio emulator, for end-to-end
+ * tests: its own emulator, its own file backend, its own accounts YAML in a temp directory.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  type EngineEvent,
+  initStack,
+  type PulumiResult,
+  type PulumiWorkspace,
+  repoRoot,
+  runPulumi,
+  runPulumiWithEvents,
+} from "../../scripts/lib/pulumi";
+import {
+  DEFAULT_ACCOUNT_SID,
+  DEFAULT_AUTH_TOKEN,
+  type EmulatorOptions,
+  type RunningEmulator,
+  startEmulator,
+} from "../../src/emulator/server";
+
+export interface AccountsStack {
+  readonly emulator: RunningEmulator;
+  readonly stack: string;
+  readonly ws: PulumiWorkspace;
+  /** Replaces the accounts YAML the stack reads. */
+  writeAccounts(yaml: string): void;
+  /** Runs a Pulumi command on this stack (`--stack` is added). */
+  pulumi(
+    args: string[],
+    options?: { check?: boolean },
+  ): Promise<PulumiResult & { events: EngineEvent[] }>;
+  /** The `accounts` stack output. */
+  outputs(): Promise<Record<string, unknown>>;
+  dispose(): Promise<void>;
+}
+
+let counter = 0;
+
+export async function createAccountsStack(
+  emulatorOptions: EmulatorOptions = {},
+): Promise<AccountsStack> {
+  const emulator = await startEmulator(emulatorOptions);
+  const dir = mkdtempSync(join(tmpdir(), "accounts-stack-"));
+  const accountsFile = join(dir, "accounts.yaml");
+  const stack = `e2e-${process.pid}-${++counter}`;
+  const ws: PulumiWorkspace = { projectDir: repoRoot, stateDir: join(dir, "state") };
+  writeFileSync(accountsFile, "accounts: []\n");
+  await initStack(ws, stack, {
+    plain: {
+      accountFiles: JSON.stringify([accountsFile]),
+      twilioAccountSid: emulatorOptions.accountSid ?? DEFAULT_ACCOUNT_SID,
+      twilioBaseUrl: emulator.baseUrl,
+    },
+    secret: { twilioAuthToken: emulatorOptions.authToken ?? DEFAULT_AUTH_TOKEN },
+  });
+  return {
+    emulator,
+    stack,
+    ws,
+    writeAccounts(yaml) {
+      writeFileSync(accountsFile, yaml);
+    },
+    pulumi(args, options) {
+      return runPulumiWithEvents(ws, [...args, "--stack", stack], options);
+    },
+    async outputs() {
+      const result = await runPulumi(ws, [
+        "stack",
+        "output",
+        "--json",
+        "--show-secrets",
+        "--stack",
+        stack,
+      ]);
+      return JSON.parse(result.stdout) as Record<string, unknown>;
+    },
+    async dispose() {
+      // The stack's state and config go; the state holds protected numbers, hence --force.
+      await runPulumi(ws, ["stack", "rm", stack, "--yes", "--force"], { check: false });
+      await emulator.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
