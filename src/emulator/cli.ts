@@ -1,0 +1,185 @@
+/**
+ * `npm run emulator -- [options]`: runs the local Twilio emulator in the foreground.
+ *
+ * The first line on stdout is the base URL (`http://127.0.0.1:<port>`), so scripts can read it;
+ * everything else goes to stderr. Ctrl-C (SIGINT) or SIGTERM stops it. The auth token is never
+ * printed.
+ */
+import { parseArgs } from "node:util";
+import { ADMIN_PREFIX } from "./admin";
+import { DEFAULT_ACCOUNT_SID } from "./auth";
+import type { FaultConfig, FaultMatch } from "./faults";
+import { type EmulatorOptions, startEmulator } from "./server";
+
+export const DEFAULT_PORT = 4010;
+
+export const HELP = `Usage: npm run emulator -- [options]
+
+Local Twilio API emulator (2010 API IncomingPhoneNumbers, AvailablePhoneNumbers, Messages;
+Messaging v1 Services and their PhoneNumbers). Prints its base URL, then serves until stopped.
+
+Options:
+  --port <n>                  TCP port (default ${DEFAULT_PORT}; 0 picks a free one)
+  --host <addr>               interface to listen on (default 127.0.0.1)
+  --account-sid <AC…>         account served (default ${DEFAULT_ACCOUNT_SID})
+  --auth-token <token>        its auth token (default: the documented test token)
+  --api-key <SK…:secret>      an API key that may authenticate (repeatable)
+  --state-file <path>         load state from, and save it after every change to, this file
+  --numbers-per-area-code <n> numbers for sale per area code (default 20)
+  --seed-number <+1…>         a number that already exists in the account (repeatable)
+  --public-urls twilio|local  hosts in absolute response URLs (default twilio)
+  --admin-token <token>       require X-Emulator-Admin-Token on ${ADMIN_PREFIX}/… calls
+
+Faults (see docs/emulator.md; also settable at runtime via PUT ${ADMIN_PREFIX}/faults):
+  --latency <ms>|<min>-<max>  delay every answer (fixed, or uniform in the range)
+  --rate-429 <0..1>           answer this fraction of requests 429 (code 20429)
+  --retry-after <s>           Retry-After seconds on those 429s (default 1)
+  --rate-5xx <0..1>           answer this fraction of requests 5xx
+  --status-5xx <code>         status for those (default 500; 503 gives code 20503)
+  --fail-nth <n>[:METHOD[:path-regex]]
+                              fail the Nth (matching) request with 500 (repeatable)
+  --drop-after-purchase <n>   buy the number, then drop the connection, for the next n purchases
+  --fault-seed <n>            seed of the PRNG behind the rates (default 1)
+
+  -h, --help                  show this help
+
+Point the SDK at it: TWILIO_BASE_URL=<printed URL> with src/twilio/client.ts createTwilioClient().`;
+
+function number(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new Error(`--${name} expects a number, got '${value}'`);
+  return n;
+}
+
+/** Turns command-line arguments into emulator options (exported for tests). */
+export function parseCliArgs(
+  argv: string[],
+): { help: true } | { help: false; options: EmulatorOptions } {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      help: { type: "boolean", short: "h" },
+      port: { type: "string" },
+      host: { type: "string" },
+      "account-sid": { type: "string" },
+      "auth-token": { type: "string" },
+      "api-key": { type: "string", multiple: true },
+      "state-file": { type: "string" },
+      "numbers-per-area-code": { type: "string" },
+      "seed-number": { type: "string", multiple: true },
+      "public-urls": { type: "string" },
+      "admin-token": { type: "string" },
+      latency: { type: "string" },
+      "rate-429": { type: "string" },
+      "retry-after": { type: "string" },
+      "rate-5xx": { type: "string" },
+      "status-5xx": { type: "string" },
+      "fail-nth": { type: "string", multiple: true },
+      "drop-after-purchase": { type: "string" },
+      "fault-seed": { type: "string" },
+    },
+  });
+  if (values.help) return { help: true };
+
+  const faults: FaultConfig = {};
+  if (values["fault-seed"] !== undefined) faults.seed = number("fault-seed", values["fault-seed"]);
+  if (values.latency !== undefined) {
+    const range = /^(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)$/.exec(values.latency);
+    faults.latency = range
+      ? { minMs: Number(range[1]), maxMs: Number(range[2]) }
+      : { ms: number("latency", values.latency) };
+  }
+  if (values["rate-429"] !== undefined) {
+    faults.rateLimit = {
+      rate: number("rate-429", values["rate-429"]),
+      retryAfterSeconds:
+        values["retry-after"] !== undefined ? number("retry-after", values["retry-after"]) : 1,
+    };
+  }
+  if (values["rate-5xx"] !== undefined) {
+    faults.serverErrors = {
+      rate: number("rate-5xx", values["rate-5xx"]),
+      status: values["status-5xx"] !== undefined ? number("status-5xx", values["status-5xx"]) : 500,
+    };
+  }
+  if (values["fail-nth"]) {
+    faults.failNth = values["fail-nth"].map((spec) => {
+      const [n = "", method, ...pathParts] = spec.split(":");
+      const match: FaultMatch = {};
+      if (method) match.method = method.toUpperCase();
+      if (pathParts.length > 0) match.path = pathParts.join(":");
+      return { n: number("fail-nth", n), ...(Object.keys(match).length > 0 ? { match } : {}) };
+    });
+  }
+  if (values["drop-after-purchase"] !== undefined) {
+    faults.dropAfterPurchase = {
+      count: number("drop-after-purchase", values["drop-after-purchase"]),
+    };
+  }
+
+  const publicUrls = values["public-urls"];
+  if (publicUrls !== undefined && publicUrls !== "twilio" && publicUrls !== "local") {
+    throw new Error(`--public-urls must be twilio or local, got '${publicUrls}'`);
+  }
+  const options: EmulatorOptions = {
+    port: values.port !== undefined ? number("port", values.port) : DEFAULT_PORT,
+    ...(values.host !== undefined ? { host: values.host } : {}),
+    ...(values["account-sid"] !== undefined ? { accountSid: values["account-sid"] } : {}),
+    ...(values["auth-token"] !== undefined ? { authToken: values["auth-token"] } : {}),
+    ...(values["state-file"] !== undefined ? { stateFile: values["state-file"] } : {}),
+    ...(values["numbers-per-area-code"] !== undefined
+      ? { numbersPerAreaCode: number("numbers-per-area-code", values["numbers-per-area-code"]) }
+      : {}),
+    ...(publicUrls !== undefined ? { publicUrls } : {}),
+    ...(values["admin-token"] !== undefined ? { adminToken: values["admin-token"] } : {}),
+    apiKeys: (values["api-key"] ?? []).map((spec) => {
+      const colon = spec.indexOf(":");
+      if (colon < 0) throw new Error("--api-key expects SK…:secret");
+      return { sid: spec.slice(0, colon), secret: spec.slice(colon + 1) };
+    }),
+    seedPhoneNumbers: (values["seed-number"] ?? []).map((phoneNumber) => ({ phoneNumber })),
+    faults,
+  };
+  return { help: false, options };
+}
+
+async function main(): Promise<void> {
+  let parsed: ReturnType<typeof parseCliArgs>;
+  try {
+    parsed = parseCliArgs(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${HELP}\n`);
+    process.exit(2);
+  }
+  if (parsed.help) {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  const emulator = await startEmulator(parsed.options);
+  process.stdout.write(`${emulator.baseUrl}\n`);
+  process.stderr.write(
+    [
+      `[emulator] Twilio emulator listening on ${emulator.baseUrl}`,
+      `[emulator] account ${emulator.accountSid}${parsed.options.stateFile ? `, state file ${parsed.options.stateFile}` : ", state in memory"}`,
+      `[emulator] point the SDK at it: export TWILIO_BASE_URL=${emulator.baseUrl}`,
+      `[emulator] admin API: ${emulator.baseUrl}${ADMIN_PREFIX}/health`,
+      "",
+    ].join("\n"),
+  );
+  const stop = () => {
+    emulator.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`[emulator] ${(error as Error).message}\n`);
+    process.exit(1);
+  });
+}
