@@ -13,7 +13,9 @@ import {
   repoRoot,
   runPulumi,
   runPulumiWithEvents,
+  stepsOf,
 } from "../../scripts/lib/pulumi";
+import { createTwilioClient, type TwilioClient } from "../../src/twilio/client";
 import {
   DEFAULT_ACCOUNT_SID,
   DEFAULT_AUTH_TOKEN,
@@ -26,6 +28,8 @@ export interface AccountsStack {
   readonly emulator: RunningEmulator;
   readonly stack: string;
   readonly ws: PulumiWorkspace;
+  /** An SDK client on the emulator, to look at Twilio (or change it "outside") as a person would. */
+  readonly twilio: TwilioClient;
   /** Replaces the accounts YAML the stack reads. */
   writeAccounts(yaml: string): void;
   /** Runs a Pulumi command on this stack (`--stack` is added). */
@@ -61,6 +65,11 @@ export async function createAccountsStack(
     emulator,
     stack,
     ws,
+    twilio: createTwilioClient({
+      accountSid: emulatorOptions.accountSid ?? DEFAULT_ACCOUNT_SID,
+      authToken: emulatorOptions.authToken ?? DEFAULT_AUTH_TOKEN,
+      baseUrl: emulator.baseUrl,
+    }),
     writeAccounts(yaml) {
       writeFileSync(accountsFile, yaml);
     },
@@ -85,4 +94,16 @@ export async function createAccountsStack(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+export const PHONE_NUMBER = "pulumi-nodejs:dynamic/twilio:PhoneNumber";
+export const MESSAGING_SERVICE = "pulumi-nodejs:dynamic/twilio:MessagingService";
+export const SERVICE_NUMBER = "pulumi-nodejs:dynamic/twilio:ServiceNumber";
+
+/** `op type name` of each Twilio resource step, sorted, for readable assertions. */
+export function twilioSteps(events: EngineEvent[]): string[] {
+  return stepsOf(events)
+    .filter((step) => step.type.startsWith("pulumi-nodejs:dynamic/twilio:") && !step.type.endsWith("NumberGuard"))
+    .map((step) => `${step.op} ${step.type.split(":").pop()} ${step.urn.split("::").pop()}`)
+    .sort();
 }
