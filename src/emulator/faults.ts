@@ -32,9 +32,9 @@ export interface FaultConfig {
   serverErrors?: { rate: number; status?: number; match?: FaultMatch };
   /**
    * Fail the Nth matching request (1-based, counted from when the fault was set), once each, with
-   * `status` (default 500; 429 and any 5xx allowed).
+   * `status` (default 500; 429, with `retryAfterSeconds` (default 1), and any 5xx allowed).
    */
-  failNth?: { n: number; status?: number; match?: FaultMatch }[];
+  failNth?: { n: number; status?: number; retryAfterSeconds?: number; match?: FaultMatch }[];
   /**
    * Run the next `count` (default 1) matching requests, then drop the connection without an
    * answer. Matches `CreateIncomingPhoneNumber` (the purchase) unless `match` says otherwise.
@@ -75,11 +75,10 @@ function matches(match: FaultMatch | undefined, req: FaultRequest): boolean {
 }
 
 /** The Twilio error for an injected failure with this HTTP status (429, 503, or another 5xx). */
-function injectedError(status: number, why: string): TwilioError {
+function injectedError(status: number, why: string, retryAfterSeconds = 1): TwilioError {
   if (status === 429) {
-    return new TwilioError(20429, `Too Many Requests (${why})`, {
-      headers: { "Retry-After": "1" },
-    });
+    const headers = { "Retry-After": String(retryAfterSeconds) };
+    return new TwilioError(20429, `Too Many Requests (${why})`, { headers });
   }
   return status === 503
     ? new TwilioError(20503, `Service Unavailable (${why})`, { status })
@@ -131,7 +130,7 @@ export class FaultController {
   /** An error to answer instead of running the operation, or undefined to run it. */
   beforeExecute(req: FaultRequest): { error: TwilioError; kind: FaultKind } | undefined {
     const { failNth, rateLimit, serverErrors } = this.current;
-    let nthHit: { status?: number } | undefined;
+    let nthHit: { status?: number; retryAfterSeconds?: number } | undefined;
     (failNth ?? []).forEach((fault, i) => {
       if (!matches(fault.match, req)) return;
       const count = (this.nthCounters[i] ?? 0) + 1;
@@ -139,7 +138,10 @@ export class FaultController {
       if (count === fault.n && !nthHit) nthHit = fault;
     });
     if (nthHit)
-      return { error: injectedError(nthHit.status ?? 500, "injected: Nth call"), kind: "fail-nth" };
+      return {
+        error: injectedError(nthHit.status ?? 500, "injected: Nth call", nthHit.retryAfterSeconds),
+        kind: "fail-nth",
+      };
     if (rateLimit && matches(rateLimit.match, req) && this.random() < rateLimit.rate) {
       const retryAfter = String(rateLimit.retryAfterSeconds ?? 1);
       return {

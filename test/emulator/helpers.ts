@@ -85,6 +85,13 @@ export async function rawRequest(
   };
 }
 
+/** Fails unless every exchange conforms to Twilio's OpenAPI description (see openapi.ts). */
+export function expectConformingExchanges(exchanges: readonly RequestLogEntry[]): void {
+  const validator = twilioSpecValidator();
+  const violations = exchanges.flatMap((entry) => validator.validateExchange(entry));
+  expect(violations, "every exchange conforms to Twilio's OpenAPI description").toEqual([]);
+}
+
 export function useEmulator(options: EmulatorOptions = {}): TestEmulator {
   const exchanges: RequestLogEntry[] = [];
   let running: RunningEmulator | undefined;
@@ -101,9 +108,7 @@ export function useEmulator(options: EmulatorOptions = {}): TestEmulator {
 
   afterAll(async () => {
     await running?.close();
-    const validator = twilioSpecValidator();
-    const violations = exchanges.flatMap((entry) => validator.validateExchange(entry));
-    expect(violations, "every exchange conforms to Twilio's OpenAPI description").toEqual([]);
+    expectConformingExchanges(exchanges);
   });
 
   const emulator = () => {

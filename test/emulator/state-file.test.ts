@@ -1,0 +1,180 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { afterAll, describe, expect, it } from "vitest";
+import type { RequestLogEntry } from "../../src/emulator/request-log";
+import { type EmulatorOptions, startEmulator } from "../../src/emulator/server";
+import { createTwilioClient } from "../../src/twilio/client";
+import { ACCOUNT_SID, AUTH_TOKEN, expectConformingExchanges } from "./helpers";
+
+const dir = mkdtempSync(join(tmpdir(), "emulator-state-"));
+const exchanges: RequestLogEntry[] = [];
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  expectConformingExchanges(exchanges);
+});
+
+async function start(options: EmulatorOptions) {
+  const emulator = await startEmulator({ ...options, onExchange: (e) => exchanges.push(e) });
+  const client = createTwilioClient({
+    accountSid: ACCOUNT_SID,
+    authToken: AUTH_TOKEN,
+    baseUrl: emulator.baseUrl,
+  });
+  return { emulator, client };
+}
+
+describe("state file", () => {
+  const stateFile = join(dir, "nested", "state.json");
+
+  it("numbers, services, pools, messages and the inventory survive a restart", async () => {
+    const first = await start({ stateFile });
+    const number = await first.client.incomingPhoneNumbers.create({
+      areaCode: "514",
+      friendlyName: "kept",
+    });
+    const service = await first.client.messaging.v1.services.create({
+      friendlyName: "kept service",
+      validityPeriod: 900,
+    });
+    await first.client.messaging.v1
+      .services(service.sid)
+      .phoneNumbers.create({ phoneNumberSid: number.sid });
+    const message = await first.client.messages.create({
+      messagingServiceSid: service.sid,
+      to: "+15145550999",
+      body: "hi",
+    });
+    await first.emulator.close();
+
+    const second = await start({ stateFile });
+    expect(
+      (await second.client.incomingPhoneNumbers.list()).map((n) => [n.sid, n.friendlyName]),
+    ).toEqual([[number.sid, "kept"]]);
+    expect(await second.client.messaging.v1.services(service.sid).fetch()).toMatchObject({
+      validityPeriod: 900,
+    });
+    expect(
+      (await second.client.messaging.v1.services(service.sid).phoneNumbers.list()).map(
+        (p) => p.sid,
+      ),
+    ).toEqual([number.sid]);
+    expect((await second.client.messages(message.sid).fetch()).from).toBe(number.phoneNumber);
+    const next = await second.client.incomingPhoneNumbers.create({ areaCode: "514" });
+    expect(next.phoneNumber).toBe("+15145550101");
+    await second.client.incomingPhoneNumbers(number.sid).remove();
+    await second.emulator.close();
+
+    const third = await start({ stateFile });
+    const offered = await third.client
+      .availablePhoneNumbers("CA")
+      .local.list({ areaCode: 514, limit: 3 });
+    expect(offered.map((n) => n.phoneNumber)).toEqual([
+      "+15145550102",
+      "+15145550103",
+      "+15145550104",
+    ]);
+    expect(await third.client.messaging.v1.services(service.sid).phoneNumbers.list()).toEqual([]);
+    await third.emulator.close();
+  });
+
+  it("is written atomically after every change: valid JSON, no temporary file left, no credential", async () => {
+    const file = join(dir, "atomic.json");
+    const { emulator, client } = await start({ stateFile: file });
+    const snapshots: string[] = [];
+    emulator.state.onChange(() => snapshots.push(readFileSync(file, "utf8")));
+    await client.incomingPhoneNumbers.create({ areaCode: "416" });
+    await client.messaging.v1.services.create({ friendlyName: "atomic" });
+    await emulator.close();
+    expect(snapshots).toHaveLength(2);
+    const last = JSON.parse(readFileSync(file, "utf8"));
+    expect(last).toMatchObject({ version: 1, accountSid: ACCOUNT_SID });
+    expect(last.incomingPhoneNumbers).toHaveLength(1);
+    expect(last.messaging.services).toHaveLength(1);
+    expect(readdirSync(dir).filter((name) => name.endsWith(".tmp"))).toEqual([]);
+    expect(readFileSync(file, "utf8")).not.toContain(AUTH_TOKEN);
+  });
+
+  it("a state file of another account is refused at start", async () => {
+    const file = join(dir, "other.json");
+    const { emulator } = await start({ stateFile: file });
+    await emulator.close();
+    await expect(
+      startEmulator({ stateFile: file, accountSid: `AC${"9".repeat(32)}` }),
+    ).rejects.toThrow(/belongs to account/);
+  });
+});
+
+describe("npm run emulator", () => {
+  const tsx = join(__dirname, "..", "..", "node_modules", ".bin", "tsx");
+  const cli = join(__dirname, "..", "..", "src", "emulator", "cli.ts");
+
+  it("prints its base URL, serves the SDK with the given credentials, and stops on SIGTERM", async () => {
+    const stateFile = join(dir, "cli.json");
+    const token = "cli-test-token";
+    const child = spawn(
+      tsx,
+      [cli, "--port", "0", "--auth-token", token, "--state-file", stateFile],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let stderr = "";
+    child.stderr.on("data", (chunk) => {
+      stderr += String(chunk);
+    });
+    const exited = new Promise<number | null>((resolve) =>
+      child.on("exit", (code) => resolve(code)),
+    );
+    try {
+      const firstLine = await new Promise<string>((resolve, reject) => {
+        const lines = createInterface({ input: child.stdout });
+        lines.once("line", resolve);
+        lines.once("close", () => reject(new Error(`the emulator printed nothing: ${stderr}`)));
+      });
+      expect(firstLine).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const client = createTwilioClient({
+        accountSid: ACCOUNT_SID,
+        authToken: token,
+        baseUrl: firstLine,
+      });
+      const service = await client.messaging.v1.services.create({ friendlyName: "from the cli" });
+      expect(service.sid).toMatch(/^MG/);
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exited).toBe(0);
+    expect(stderr).toContain("TWILIO_BASE_URL=");
+    expect(stderr).not.toContain(token);
+    expect(JSON.parse(readFileSync(stateFile, "utf8")).messaging.services[0].friendlyName).toBe(
+      "from the cli",
+    );
+  });
+
+  it("--help documents the options and the fault flags", async () => {
+    const child = spawn(tsx, [cli, "--help"], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (chunk) => {
+      out += String(chunk);
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    expect(code).toBe(0);
+    for (const flag of [
+      "--port",
+      "--account-sid",
+      "--auth-token",
+      "--api-key",
+      "--state-file",
+      "--latency",
+      "--rate-429",
+      "--rate-5xx",
+      "--fail-nth",
+      "--drop-after-purchase",
+    ]) {
+      expect(out).toContain(flag);
+    }
+  });
+});
