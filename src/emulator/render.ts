@@ -17,7 +17,6 @@ import type { PageResult } from "./paging";
 
 /** Where absolute URLs in responses point: Twilio's hosts (default) or the emulator itself. */
 export interface RenderContext {
-  accountSid: string;
   /** Origin for Messaging v1 URLs, e.g. `https://messaging.twilio.com`. */
   messagingOrigin: string;
 }

@@ -158,7 +158,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const requestLog = new RequestLog(options.requestLogLimit, options.onExchange);
   const faults = new FaultController(options.faults);
-  const render: RenderContext = { accountSid, messagingOrigin: "https://messaging.twilio.com" };
+  const render: RenderContext = { messagingOrigin: "https://messaging.twilio.com" };
   let baseUrl = "";
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

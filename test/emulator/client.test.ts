@@ -132,3 +132,20 @@ describe("src/twilio/client.ts: one helper builds every Twilio client", () => {
     ).toMatch(/without its secret/);
   });
 });
+
+describe("publicUrls: local", () => {
+  const t = useEmulator({ publicUrls: "local" });
+
+  it("puts the emulator's own URLs in v1 responses, so raw HTTP clients can follow paging links", async () => {
+    const client = t.client();
+    for (let i = 0; i < 3; i++)
+      await client.messaging.v1.services.create({ friendlyName: `local-${i}` });
+    const first = await t.raw("GET", "/v1/Services?PageSize=2");
+    const meta = (first.body as { meta: { next_page_url: string; url: string } }).meta;
+    expect(meta.url).toBe(`${t.baseUrl}/v1/Services?PageSize=2&Page=0`);
+    expect(meta.next_page_url.startsWith(`${t.baseUrl}/v1/Services?`)).toBe(true);
+    const second = await t.raw("GET", meta.next_page_url.slice(t.baseUrl.length));
+    expect((second.body as { services: unknown[] }).services).toHaveLength(1);
+    expect((await client.messaging.v1.services.list({ pageSize: 2 })).length).toBe(3);
+  });
+});
