@@ -6,6 +6,10 @@
  * and `check` runs during `pulumi preview`; that is the one place a Pulumi program can see what the
  * YAML used to say. (The numbers are also `protect`ed, but the engine's own message for that tells
  * the reader to unprotect them, which is the wrong advice.) No Twilio call is made here.
+ *
+ * The program makes the guard depend on every account resource, so `pulumi destroy` deletes the
+ * guard first; its `delete` refuses while any number is active, and the engine then deletes
+ * nothing else (no service or attachment is torn down around protected numbers).
  */
 import * as pulumi from "@pulumi/pulumi";
 
@@ -61,6 +65,18 @@ export const numberGuardProvider: pulumi.dynamic.ResourceProvider<
 
   async update(_id, _olds, news) {
     return { outs: news };
+  },
+
+  async delete(_id, props) {
+    const active = Object.values(props.numbers ?? {}).filter((number) => !number.release);
+    if (active.length === 0) return;
+    const list = active
+      .map((n) => `'${n.numberName}' of account ${n.accountId} (${n.accountName})`)
+      .join(", ");
+    throw new Error(
+      `refusing to tear down the stack: ${active.length} active number(s) are managed here: ${list}. ` +
+        "pulumi destroy never releases numbers; mark them release: true and run pulumi up first.",
+    );
   },
 };
 

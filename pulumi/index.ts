@@ -1,6 +1,7 @@
 /**
  * The Pulumi program: reads the accounts YAML files named in stack config, validates them (before
- * any Twilio call), and declares one component per account plus the stack's number guard.
+ * any Twilio call), and declares one component per account plus the stack's number guard
+ * (providers/number-guard.ts).
  *
  * Stack config (namespace twilio-messaging):
  *   accountFiles      JSON list (or comma-separated) of YAML files, relative to the project root
@@ -45,20 +46,27 @@ function loadConfig(files: string[]): ResolvedConfig {
 const config = new pulumi.Config();
 const declared = loadConfig(accountFiles(config)).accounts;
 
-new NumberGuard("number-guard", {
-  numbers: Object.fromEntries(
-    declared.flatMap((account) =>
-      account.numbers.map((number) => [
-        guardKey(account.id, number.name),
-        {
-          accountId: account.id,
-          accountName: account.name,
-          numberName: number.name,
-          release: number.release,
-        },
-      ]),
-    ),
-  ),
-});
+const accountResources = declared.map((account) => new AccountResources(account));
 
-export const accounts = declared.map((account) => new AccountResources(account).output);
+new NumberGuard(
+  "number-guard",
+  {
+    numbers: Object.fromEntries(
+      declared.flatMap((account) =>
+        account.numbers.map((number) => [
+          guardKey(account.id, number.name),
+          {
+            accountId: account.id,
+            accountName: account.name,
+            numberName: number.name,
+            release: number.release,
+          },
+        ]),
+      ),
+    ),
+  },
+  // Depending on every account resource makes `pulumi destroy` reach the guard first.
+  { dependsOn: accountResources },
+);
+
+export const accounts = accountResources.map((resources) => resources.output);

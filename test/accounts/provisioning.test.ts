@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AccountsStack, createAccountsStack, twilioSteps } from "../support/accounts-stack";
-import { accountsYaml, THREE_ACCOUNTS, type TestAccount } from "../support/accounts-yaml";
+import { accountsYaml, type TestAccount, THREE_ACCOUNTS } from "../support/accounts-yaml";
 
 interface AccountOutput {
   accountId: string;
@@ -53,7 +53,9 @@ describe("provisioning three accounts", () => {
       expect(number?.sid).toMatch(/^PN[0-9a-f]{32}$/);
       const owned = await stack.twilio.incomingPhoneNumbers(number?.sid ?? "").fetch();
       expect(owned.phoneNumber).toBe(number?.phoneNumber);
-      const pool = await stack.twilio.messaging.v1.services(account.messagingServiceSid).phoneNumbers.list();
+      const pool = await stack.twilio.messaging.v1
+        .services(account.messagingServiceSid)
+        .phoneNumbers.list();
       expect(pool.map((entry) => entry.sid)).toEqual([number?.sid]);
     }
     // Exactly one number bought per account, in at most four calls per account.
@@ -84,7 +86,9 @@ describe("provisioning three accounts", () => {
     const before = await accountOutputs();
     const [first] = THREE_ACCOUNTS;
     accounts = accounts.map((a) =>
-      a.id === first?.id ? { ...a, inboundRequestUrl: "https://api.parlae.example/twilio/inbound-v2" } : a,
+      a.id === first?.id
+        ? { ...a, inboundRequestUrl: "https://api.parlae.example/twilio/inbound-v2" }
+        : a,
     );
     stack.writeAccounts(accountsYaml(accounts));
     const up = await stack.pulumi(["up", "--yes", "--skip-preview"]);
@@ -93,14 +97,18 @@ describe("provisioning three accounts", () => {
     ]);
     const after = await accountOutputs();
     expect(after).toEqual(before);
-    const service = await stack.twilio.messaging.v1.services(after[0]?.messagingServiceSid ?? "").fetch();
+    const service = await stack.twilio.messaging.v1
+      .services(after[0]?.messagingServiceSid ?? "")
+      .fetch();
     expect(service.inboundRequestUrl).toBe("https://api.parlae.example/twilio/inbound-v2");
   });
 
   it("updates a number's friendly name in place (same SID)", async () => {
     const before = await accountOutputs();
     const second = THREE_ACCOUNTS[1];
-    accounts = accounts.map((a) => (a.id === second?.id ? { ...a, friendlyName: "Plateau - front desk" } : a));
+    accounts = accounts.map((a) =>
+      a.id === second?.id ? { ...a, friendlyName: "Plateau - front desk" } : a,
+    );
     stack.writeAccounts(accountsYaml(accounts));
     const up = await stack.pulumi(["up", "--yes", "--skip-preview"]);
     expect(twilioSteps(up.events).filter((s) => !s.startsWith("same "))).toEqual([
@@ -118,10 +126,14 @@ describe("provisioning three accounts", () => {
     await stack.twilio.messaging.v1.services(victim?.messagingServiceSid ?? "").remove();
 
     const refresh = await stack.pulumi(["refresh", "--yes", "--skip-preview"]);
-    expect(twilioSteps(refresh.events).filter((s) => !s.startsWith("same ") && !s.startsWith("refresh "))).toEqual(
-      [],
+    expect(
+      twilioSteps(refresh.events).filter(
+        (s) => !s.startsWith("same ") && !s.startsWith("refresh "),
+      ),
+    ).toEqual([]);
+    expect(refresh.events.find((e) => e.summaryEvent)?.summaryEvent?.resourceChanges?.delete).toBe(
+      2,
     );
-    expect(refresh.events.find((e) => e.summaryEvent)?.summaryEvent?.resourceChanges?.delete).toBe(2);
 
     const up = await stack.pulumi(["up", "--yes", "--skip-preview"]);
     expect(twilioSteps(up.events).filter((s) => !s.startsWith("same "))).toEqual([
