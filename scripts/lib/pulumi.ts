@@ -86,6 +86,8 @@ export interface RunOptions {
   check?: boolean;
   /** Written to the CLI's standard input (e.g. a secret value, so it never appears in argv). */
   input?: string;
+  /** Kills the CLI (SIGKILL) when aborted: tests use it to simulate a crash mid-deployment. */
+  signal?: AbortSignal;
 }
 
 /** Runs `pulumi <args>` in the workspace and collects its output. */
@@ -100,6 +102,8 @@ export function runPulumi(
       cwd: ws.projectDir,
       env,
       stdio: ["pipe", "pipe", "pipe"],
+      signal: options.signal,
+      killSignal: "SIGKILL",
     });
     child.stdin.end(options.input ?? "");
     let stdout = "";
@@ -115,7 +119,10 @@ export function runPulumi(
       output += chunk;
       if (options.echo) process.stderr.write(chunk);
     });
-    child.on("error", reject);
+    // An abort is reported through the exit code (null → 1), like any other failed run.
+    child.on("error", (error) => {
+      if (error.name !== "AbortError") reject(error);
+    });
     child.on("close", (code) => {
       const result = { code: code ?? 1, stdout, stderr, output };
       if (result.code !== 0 && options.check !== false) {

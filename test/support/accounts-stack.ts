@@ -10,12 +10,12 @@ import {
   initStack,
   type PulumiResult,
   type PulumiWorkspace,
+  type RunOptions,
   repoRoot,
   runPulumi,
   runPulumiWithEvents,
   stepsOf,
 } from "../../scripts/lib/pulumi";
-import { createTwilioClient, type TwilioClient } from "../../src/twilio/client";
 import {
   DEFAULT_ACCOUNT_SID,
   DEFAULT_AUTH_TOKEN,
@@ -23,6 +23,7 @@ import {
   type RunningEmulator,
   startEmulator,
 } from "../../src/emulator/server";
+import { createTwilioClient, type TwilioClient } from "../../src/twilio/client";
 
 export interface AccountsStack {
   readonly emulator: RunningEmulator;
@@ -33,10 +34,9 @@ export interface AccountsStack {
   /** Replaces the accounts YAML the stack reads. */
   writeAccounts(yaml: string): void;
   /** Runs a Pulumi command on this stack (`--stack` is added). */
-  pulumi(
-    args: string[],
-    options?: { check?: boolean },
-  ): Promise<PulumiResult & { events: EngineEvent[] }>;
+  pulumi(args: string[], options?: RunOptions): Promise<PulumiResult & { events: EngineEvent[] }>;
+  /** Runs a Pulumi command that takes no --event-log (stack export, config …) on this stack. */
+  cli(args: string[], options?: RunOptions): Promise<PulumiResult>;
   /** The `accounts` stack output. */
   outputs(): Promise<Record<string, unknown>>;
   dispose(): Promise<void>;
@@ -76,6 +76,9 @@ export async function createAccountsStack(
     pulumi(args, options) {
       return runPulumiWithEvents(ws, [...args, "--stack", stack], options);
     },
+    cli(args, options) {
+      return runPulumi(ws, [...args, "--stack", stack], options);
+    },
     async outputs() {
       const result = await runPulumi(ws, [
         "stack",
@@ -103,7 +106,10 @@ export const SERVICE_NUMBER = "pulumi-nodejs:dynamic/twilio:ServiceNumber";
 /** `op type name` of each Twilio resource step, sorted, for readable assertions. */
 export function twilioSteps(events: EngineEvent[]): string[] {
   return stepsOf(events)
-    .filter((step) => step.type.startsWith("pulumi-nodejs:dynamic/twilio:") && !step.type.endsWith("NumberGuard"))
+    .filter(
+      (step) =>
+        step.type.startsWith("pulumi-nodejs:dynamic/twilio:") && !step.type.endsWith("NumberGuard"),
+    )
     .map((step) => `${step.op} ${step.type.split(":").pop()} ${step.urn.split("::").pop()}`)
     .sort();
 }

@@ -13,8 +13,16 @@ export interface TestAccount {
 }
 
 export const THREE_ACCOUNTS: TestAccount[] = [
-  { id: "0b6f6c5e-2f4c-4a53-9e1a-6a3f0e7f1c11", name: "Downtown Montreal Dentistry", areaCode: "514" },
-  { id: "7c9e1041-f9df-45aa-8318-1b59c5c36511", name: "Clinique Dentaire du Plateau", areaCode: "438" },
+  {
+    id: "0b6f6c5e-2f4c-4a53-9e1a-6a3f0e7f1c11",
+    name: "Downtown Montreal Dentistry",
+    areaCode: "514",
+  },
+  {
+    id: "7c9e1041-f9df-45aa-8318-1b59c5c36511",
+    name: "Clinique Dentaire du Plateau",
+    areaCode: "438",
+  },
   { id: "b329f0bd-3fcd-472f-ac93-596b2f650edc", name: "Kitsilano Family Dental", areaCode: "604" },
 ];
 
