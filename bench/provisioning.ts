@@ -1,0 +1,538 @@
+/**
+ * `npm run bench:provisioning`: what provisioning new accounts costs with `pulumi up`, next to the
+ * seed's imperative way (bench/seed-style-provisioner.ts), against the local Twilio emulator with a
+ * fixed latency on every request (50 ms by default, roughly a Twilio round trip).
+ *
+ * For each size (default 10 and 100 accounts; one number bought by area code, one Messaging
+ * Service and one attachment per account):
+ *   1. `pulumi up` of the project's program (the real CLI, on a fresh stack and emulator made as the
+ *      end-to-end tests make them: test/support/accounts-stack.ts), then a no-op `up` right after;
+ *   2. the sequential seed-style script on a fresh emulator with the same latency.
+ * Wall time, Twilio calls (from the emulator's request log) and mutating calls are printed as a
+ * table, with the targets and whether each was met. Figures are measured, never asserted: the exit
+ * code is non-zero only when something fails (Pulumi errors, Twilio errors, or the result is not
+ * what was asked for). Stacks, emulators and temp directories are removed at the end, also on
+ * failure or Ctrl-C. Progress goes to stderr, results to stdout. Everything stays on 127.0.0.1.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { type EngineEvent, ensurePulumiCli, runPulumiWithEvents } from "../scripts/lib/pulumi";
+import type { EmulatorState } from "../src/emulator/models/state";
+import { DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, startEmulator } from "../src/emulator/server";
+import { createTwilioClient } from "../src/twilio/client";
+import { type AccountsStack, createAccountsStack } from "../test/support/accounts-stack";
+import { accountsYaml, type TestAccount } from "../test/support/accounts-yaml";
+import {
+  provisionSequentially,
+  type SeedStyleAccount,
+  SeedStyleTwilioMessaging,
+} from "./seed-style-provisioner";
+
+const MAX_ACCOUNTS = 500;
+
+const HELP = `usage: npm run bench:provisioning -- [options]
+
+Measures provisioning N new accounts (one number bought by area code, one Messaging Service, one
+attachment each) with \`pulumi up\` (real CLI, local file backend) and with a sequential script in
+the seed's style (official twilio SDK, one call after another), each against a fresh local Twilio
+emulator that delays every API answer; then a no-op \`pulumi up\`. Prints wall time, Twilio calls
+per account and mutating calls, and whether the targets were met.
+
+options:
+  --sizes LIST        account counts, comma-separated (default 10,100; each 1..${MAX_ACCOUNTS})
+  --latency-ms MS     emulator latency on every Twilio request (default 50)
+  --parallel N        pass --parallel N to \`pulumi up\` (default: not passed, Pulumi's own
+                      default, which is 4 per CPU core)
+  --transpile-only    run the program with PULUMI_NODEJS_TRANSPILE_ONLY=true (no type check
+                      of the program on every run; the project default type-checks)
+  --skip-checkpoints  run Pulumi with PULUMI_SKIP_CHECKPOINTS=true (state written once at the
+                      end instead of after every step; less safe if \`up\` dies half-way)
+  --skip-sequential   measure only Pulumi
+  --verbose           echo Pulumi's output to stderr
+  -h, --help          this text
+
+Targets: at most 4 Twilio calls per new account; the 100-account \`pulumi up\` faster than the
+sequential script; a no-op \`up\` makes 0 mutating calls. The exit code is non-zero only when a run
+fails, never because a figure misses its target.`;
+
+const TARGET_CALLS_PER_ACCOUNT = 4;
+const TARGET_SPEED_SIZE = 100;
+const INBOUND_URL = "https://api.parlae.example/twilio/inbound";
+/** Canadian area codes (the benchmark's YAML buys in CA); accounts take them in turn. */
+// biome-ignore format: a table reads better in rows
+const AREA_CODES = [
+  "514", "438", "450", "579", "819", "873", "418", "581", "367", "613",
+  "343", "416", "647", "437", "905", "289", "365", "604", "778", "236",
+];
+const DEFAULT_NUMBERS_PER_AREA_CODE = 20;
+
+interface Options {
+  sizes: number[];
+  latencyMs: number;
+  parallel?: number;
+  transpileOnly: boolean;
+  skipCheckpoints: boolean;
+  sequential: boolean;
+  verbose: boolean;
+}
+
+function parseOptions(argv: string[]): Options | "help" {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      sizes: { type: "string", default: "10,100" },
+      "latency-ms": { type: "string", default: "50" },
+      parallel: { type: "string" },
+      "transpile-only": { type: "boolean", default: false },
+      "skip-checkpoints": { type: "boolean", default: false },
+      "skip-sequential": { type: "boolean", default: false },
+      verbose: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) return "help";
+  const integer = (name: string, raw: string, min: number, max: number) => {
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw.trim()) || value < min || value > max)
+      throw new UsageError(`${name} must be a whole number from ${min} to ${max}, got '${raw}'`);
+    return value;
+  };
+  const sizes = values.sizes.split(",").map((s) => integer("--sizes", s, 1, MAX_ACCOUNTS));
+  return {
+    sizes: [...new Set(sizes)],
+    latencyMs: integer("--latency-ms", values["latency-ms"], 0, 5000),
+    ...(values.parallel !== undefined
+      ? { parallel: integer("--parallel", values.parallel, 1, 1000) }
+      : {}),
+    transpileOnly: values["transpile-only"],
+    skipCheckpoints: values["skip-checkpoints"],
+    sequential: !values["skip-sequential"],
+    verbose: values.verbose,
+  };
+}
+
+class UsageError extends Error {}
+
+// ---------------------------------------------------------------------------------------------
+// Progress and clean-up
+// ---------------------------------------------------------------------------------------------
+
+const benchStart = performance.now();
+function progress(message: string): void {
+  const elapsed = ((performance.now() - benchStart) / 1000).toFixed(1);
+  process.stderr.write(`[bench +${elapsed}s] ${message}\n`);
+}
+
+/** Things to undo, newest first; each runs once, on success, failure or interruption. */
+const cleanups: Array<{ name: string; run: () => Promise<void> }> = [];
+let interrupted = false;
+
+function onCleanup(name: string, run: () => Promise<void>): () => Promise<void> {
+  const entry = { name, run };
+  cleanups.push(entry);
+  return async () => {
+    const index = cleanups.indexOf(entry);
+    if (index < 0) return;
+    cleanups.splice(index, 1);
+    await run();
+  };
+}
+
+async function cleanUpAll(): Promise<void> {
+  while (cleanups.length > 0) {
+    const entry = cleanups.pop();
+    if (!entry) break;
+    try {
+      await entry.run();
+    } catch (error) {
+      process.stderr.write(`[bench] clean-up of ${entry.name} failed: ${String(error)}\n`);
+    }
+  }
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    progress(`${signal}: cleaning up`);
+    cleanUpAll().finally(() => process.exit(130));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accounts and checks
+// ---------------------------------------------------------------------------------------------
+
+function benchAccounts(count: number): TestAccount[] {
+  return Array.from({ length: count }, (_, i) => ({
+    id: `0be4c000-0000-4000-8000-${String(i + 1).padStart(12, "0")}`,
+    name: `Bench Clinic ${String(i + 1).padStart(3, "0")}`,
+    areaCode: AREA_CODES[i % AREA_CODES.length] ?? "514",
+    inboundRequestUrl: INBOUND_URL,
+  }));
+}
+
+/** Enough numbers for sale in each area code for `count` accounts. */
+function numbersPerAreaCode(count: number): number {
+  return Math.max(DEFAULT_NUMBERS_PER_AREA_CODE, Math.ceil(count / AREA_CODES.length));
+}
+
+/** Throws unless Twilio (the emulator) holds exactly one number, service and attachment per account. */
+function checkProvisioned(state: EmulatorState, count: number, what: string): void {
+  const numbers = state.phoneNumbers.list().length;
+  const services = state.messagingServices.list();
+  const attached = services.reduce(
+    (sum, service) => sum + state.messagingServices.listPhoneNumbers(service).length,
+    0,
+  );
+  if (numbers !== count || services.length !== count || attached !== count) {
+    throw new Error(
+      `${what}: expected ${count} numbers, services and attachments, Twilio holds ${numbers} numbers, ${services.length} services, ${attached} attachments`,
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Runs
+// ---------------------------------------------------------------------------------------------
+
+interface Measurement {
+  wallMs: number;
+  calls: number;
+  mutations: number;
+  /** Engine summary (`create: 403`, `same: 403`), for Pulumi runs. */
+  changes?: Record<string, number>;
+  /** Size of the stack's state file after the run, for Pulumi runs. */
+  stateBytes?: number;
+}
+
+interface SizeResult {
+  accounts: number;
+  pulumiUp: Measurement;
+  noopUp: Measurement;
+  sequential?: Measurement;
+}
+
+function summaryOf(events: EngineEvent[]): Record<string, number> {
+  return events.find((e) => e.summaryEvent)?.summaryEvent?.resourceChanges ?? {};
+}
+
+function formatChanges(changes: Record<string, number> | undefined): string {
+  return Object.entries(changes ?? {})
+    .map(([op, n]) => `${op} ${n}`)
+    .join(", ");
+}
+
+/** The Pulumi settings the runs use, as printed in the report. */
+function pulumiSettings(options: Options): string {
+  return [
+    "up --skip-preview",
+    options.parallel !== undefined ? `--parallel ${options.parallel}` : "default --parallel",
+    ...(options.transpileOnly ? ["PULUMI_NODEJS_TRANSPILE_ONLY=true"] : []),
+    ...(options.skipCheckpoints ? ["PULUMI_SKIP_CHECKPOINTS=true"] : []),
+  ].join(", ");
+}
+
+/** Bytes of the stack's state file in the file backend (`.pulumi/stacks/<project>/<stack>.json`). */
+function stateFileBytes(stack: AccountsStack): number | undefined {
+  const stacksDir = join(stack.ws.stateDir, ".pulumi", "stacks");
+  try {
+    for (const project of readdirSync(stacksDir)) {
+      const file = join(stacksDir, project, `${stack.stack}.json`);
+      if (existsSync(file)) return statSync(file).size;
+    }
+  } catch {
+    // no state yet
+  }
+  return undefined;
+}
+
+async function timedUp(stack: AccountsStack, options: Options): Promise<Measurement> {
+  const ws = {
+    ...stack.ws,
+    env: {
+      ...stack.ws.env,
+      ...(options.transpileOnly ? { PULUMI_NODEJS_TRANSPILE_ONLY: "true" } : {}),
+      ...(options.skipCheckpoints ? { PULUMI_SKIP_CHECKPOINTS: "true" } : {}),
+    },
+  };
+  stack.emulator.requestLog.clear();
+  // No --parallel by default: Pulumi's default (4 per CPU core, 8 on 2 cores) already keeps more
+  // Twilio calls in flight than the engine's other per-step costs let it use. 100 accounts took the
+  // same time with --parallel 32 (docs/benchmarks.md); the option is there to compare.
+  const parallel = options.parallel !== undefined ? ["--parallel", String(options.parallel)] : [];
+  const started = performance.now();
+  // --skip-preview: provisioning runs (CI, the end-to-end tests) apply without a separate preview;
+  // a preview would run the program a second time but make no Twilio call.
+  const result = await runPulumiWithEvents(
+    ws,
+    ["up", "--yes", "--skip-preview", ...parallel, "--stack", stack.stack],
+    { echo: options.verbose },
+  );
+  const wallMs = performance.now() - started;
+  return {
+    wallMs,
+    calls: stack.emulator.requestLog.entries().length,
+    mutations: stack.emulator.requestLog.countMutations(),
+    changes: summaryOf(result.events),
+    stateBytes: stateFileBytes(stack),
+  };
+}
+
+async function measurePulumi(
+  count: number,
+  options: Options,
+): Promise<Pick<SizeResult, "pulumiUp" | "noopUp">> {
+  progress(`${count} accounts, Pulumi: creating a stack (emulator, file backend, config)`);
+  const stack = await createAccountsStack({
+    faults: { latency: { ms: options.latencyMs } },
+    numbersPerAreaCode: numbersPerAreaCode(count),
+    requestLogLimit: Math.max(10_000, count * 20),
+  });
+  const dispose = onCleanup(`stack ${stack.stack}`, () => stack.dispose());
+  try {
+    stack.writeAccounts(accountsYaml(benchAccounts(count)));
+
+    progress(`${count} accounts, Pulumi: pulumi up (${options.latencyMs} ms per Twilio request)`);
+    const pulumiUp = await timedUp(stack, options);
+    checkProvisioned(stack.emulator.state, count, `pulumi up of ${count} accounts`);
+    progress(
+      `${count} accounts, Pulumi: up done in ${seconds(pulumiUp.wallMs)} s, ${pulumiUp.calls} Twilio calls (${formatChanges(pulumiUp.changes)})`,
+    );
+
+    progress(`${count} accounts, Pulumi: no-op pulumi up`);
+    const noopUp = await timedUp(stack, options);
+    const changed = Object.keys(noopUp.changes ?? {}).filter((op) => op !== "same");
+    if (changed.length > 0) {
+      throw new Error(
+        `the no-op up of ${count} accounts planned changes: ${formatChanges(noopUp.changes)}`,
+      );
+    }
+    checkProvisioned(stack.emulator.state, count, `no-op up of ${count} accounts`);
+    progress(
+      `${count} accounts, Pulumi: no-op up done in ${seconds(noopUp.wallMs)} s, ${noopUp.mutations} mutating calls`,
+    );
+    return { pulumiUp, noopUp };
+  } finally {
+    progress(`${count} accounts, Pulumi: removing the stack`);
+    await dispose();
+  }
+}
+
+async function measureSequential(count: number, options: Options): Promise<Measurement> {
+  progress(`${count} accounts, sequential: starting an emulator`);
+  const emulator = await startEmulator({
+    faults: { latency: { ms: options.latencyMs } },
+    numbersPerAreaCode: numbersPerAreaCode(count),
+    requestLogLimit: Math.max(10_000, count * 20),
+  });
+  const close = onCleanup("sequential emulator", () => emulator.close());
+  try {
+    const client = createTwilioClient({
+      accountSid: DEFAULT_ACCOUNT_SID,
+      authToken: DEFAULT_AUTH_TOKEN,
+      baseUrl: emulator.baseUrl,
+    });
+    const messaging = new SeedStyleTwilioMessaging(client, {
+      inboundRequestUrl: INBOUND_URL,
+      stickySender: true,
+    });
+    const accounts: SeedStyleAccount[] = benchAccounts(count).map((a) => ({
+      accountId: a.id,
+      accountName: a.name,
+      areaCode: a.areaCode ?? "",
+    }));
+    progress(`${count} accounts, sequential: provisioning one account after another`);
+    emulator.requestLog.clear();
+    const started = performance.now();
+    await provisionSequentially(messaging, accounts, () => interrupted);
+    const wallMs = performance.now() - started;
+    const measurement = {
+      wallMs,
+      calls: emulator.requestLog.entries().length,
+      mutations: emulator.requestLog.countMutations(),
+    };
+    checkProvisioned(emulator.state, count, `sequential provisioning of ${count} accounts`);
+    progress(
+      `${count} accounts, sequential: done in ${seconds(wallMs)} s, ${measurement.calls} Twilio calls`,
+    );
+    return measurement;
+  } finally {
+    await close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+// ---------------------------------------------------------------------------------------------
+
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(2);
+}
+
+function table(headers: string[], rows: string[][], rightAligned: boolean[]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const cell = (text: string, i: number) =>
+    rightAligned[i] ? text.padStart(widths[i] ?? 0) : text.padEnd(widths[i] ?? 0);
+  const line = (cells: string[]) => `| ${cells.map(cell).join(" | ")} |`;
+  const rule = `|${widths.map((w, i) => (rightAligned[i] ? `${"-".repeat(w + 1)}:` : "-".repeat(w + 2))).join("|")}|`;
+  return [line(headers), rule, ...rows.map(line)].join("\n");
+}
+
+function megabytes(bytes: number | undefined): string {
+  return bytes === undefined ? "" : (bytes / 1_000_000).toFixed(1);
+}
+
+function report(results: SizeResult[], header: string): void {
+  const rows: string[][] = [];
+  for (const r of results) {
+    const row = (run: string, m: Measurement, perAccount: boolean) => [
+      String(r.accounts),
+      run,
+      seconds(m.wallMs),
+      perAccount ? (m.wallMs / r.accounts).toFixed(0) : "",
+      String(m.calls),
+      (m.calls / r.accounts).toFixed(2),
+      String(m.mutations),
+      megabytes(m.stateBytes),
+    ];
+    rows.push(row("pulumi up", r.pulumiUp, true));
+    rows.push(row("no-op pulumi up", r.noopUp, false));
+    if (r.sequential) rows.push(row("sequential (seed style)", r.sequential, true));
+  }
+  console.log(header);
+  console.log("");
+  console.log(
+    table(
+      [
+        "accounts",
+        "run",
+        "wall s",
+        "ms/account",
+        "Twilio calls",
+        "calls/account",
+        "mutating",
+        "state MB",
+      ],
+      rows,
+      [true, false, true, true, true, true, true, true],
+    ),
+  );
+
+  const compared = results.filter((r) => r.sequential);
+  if (compared.length > 0) {
+    console.log("");
+    console.log(
+      table(
+        ["accounts", "pulumi up s", "sequential s", "pulumi ÷ sequential", "faster"],
+        compared.map((r) => {
+          const sequentialMs = r.sequential?.wallMs ?? 0;
+          return [
+            String(r.accounts),
+            seconds(r.pulumiUp.wallMs),
+            seconds(sequentialMs),
+            `${(r.pulumiUp.wallMs / sequentialMs).toFixed(2)}×`,
+            r.pulumiUp.wallMs < sequentialMs ? "pulumi" : "sequential",
+          ];
+        }),
+        [true, true, true, true, false],
+      ),
+    );
+  }
+
+  console.log("");
+  console.log("targets:");
+  const verdict = (met: boolean) => (met ? "met" : "NOT met");
+  for (const r of results) {
+    const perAccount = r.pulumiUp.calls / r.accounts;
+    console.log(
+      `- at most ${TARGET_CALLS_PER_ACCOUNT} Twilio calls per new account (${r.accounts} accounts): ${verdict(perAccount <= TARGET_CALLS_PER_ACCOUNT)} (${perAccount.toFixed(2)})`,
+    );
+  }
+  const speed = results.find((r) => r.accounts === TARGET_SPEED_SIZE);
+  if (speed?.sequential) {
+    console.log(
+      `- ${TARGET_SPEED_SIZE}-account pulumi up faster than the sequential script: ${verdict(speed.pulumiUp.wallMs < speed.sequential.wallMs)} (${seconds(speed.pulumiUp.wallMs)} s vs ${seconds(speed.sequential.wallMs)} s)`,
+    );
+  } else {
+    console.log(
+      `- ${TARGET_SPEED_SIZE}-account pulumi up faster than the sequential script: not measured (needs ${TARGET_SPEED_SIZE} in --sizes, without --skip-sequential)`,
+    );
+  }
+  for (const r of results) {
+    console.log(
+      `- no-op up after the ${r.accounts}-account up makes 0 mutating calls: ${verdict(r.noopUp.mutations === 0)} (${r.noopUp.mutations})`,
+    );
+  }
+}
+
+function pulumiVersion(): string {
+  try {
+    return execFileSync(join(ensurePulumiCli(), "pulumi"), ["version"], {
+      encoding: "utf8",
+      env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" },
+    }).trim();
+  } catch {
+    return "?";
+  }
+}
+
+function header(options: Options, loadAtStart: number[]): string {
+  const cores = cpus();
+  const load = (values: number[]) => values.map((l) => l.toFixed(2)).join(" ");
+  return [
+    `provisioning benchmark, ${new Date().toISOString()}`,
+    `machine: ${cores.length} cores (${cores[0]?.model.trim() ?? "unknown CPU"}); load average ${load(loadAtStart)} at the start, ${load(loadavg())} at the end; node ${process.version}; pulumi ${pulumiVersion()}`,
+    `emulator latency ${options.latencyMs} ms on every Twilio request; pulumi: ${pulumiSettings(options)}`,
+  ].join("\n");
+}
+
+async function main(): Promise<number> {
+  let options: Options;
+  try {
+    const parsed = parseOptions(process.argv.slice(2));
+    if (parsed === "help") {
+      console.log(HELP);
+      return 0;
+    }
+    options = parsed;
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+
+  const loadAtStart = loadavg();
+  progress(
+    `sizes ${options.sizes.join(", ")}; latency ${options.latencyMs} ms; pulumi: ${pulumiSettings(options)}; load average ${loadAtStart[0]?.toFixed(2)}`,
+  );
+  ensurePulumiCli();
+  const results: SizeResult[] = [];
+  try {
+    for (const count of options.sizes) {
+      const pulumi = await measurePulumi(count, options);
+      const sequential = options.sequential ? await measureSequential(count, options) : undefined;
+      results.push({ accounts: count, ...pulumi, ...(sequential ? { sequential } : {}) });
+    }
+  } finally {
+    await cleanUpAll();
+  }
+  progress("done");
+  report(results, header(options, loadAtStart));
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  async (error: unknown) => {
+    await cleanUpAll();
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exitCode = 1;
+  },
+);
