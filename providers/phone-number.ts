@@ -19,8 +19,9 @@ import {
   describeTwilioFailure,
   isNotFound,
   isRetryable,
-  TwilioOperationError,
+  isTwilioOperationError,
   twilioCall,
+  twilioOperationError,
 } from "./twilio-errors";
 import { configureFromStack, twilioSession } from "./twilio-session";
 
@@ -170,14 +171,9 @@ async function findMarkedNumber(
   const friendlyName = twilioFriendlyNameOf(inputs);
   const found = await client.incomingPhoneNumbers.list({ friendlyName, limit: 2 });
   if (found.length > 1) {
-    throw new TwilioOperationError(
-      `${describe(inputs)}: ${found.length} numbers carry the marker "${friendlyName}" (${found
-        .map((n) => n.phoneNumber)
-        .join(
-          ", ",
-        )}); refusing to guess. Release or rename the extra one in Twilio, then run again`,
-      undefined,
-      undefined,
+    const numbers = found.map((n) => n.phoneNumber).join(", ");
+    throw twilioOperationError(
+      `${describe(inputs)}: ${found.length} numbers carry the marker "${friendlyName}" (${numbers}); refusing to guess. Release or rename the extra one in Twilio, then run again`,
     );
   }
   return found[0];
@@ -202,9 +198,8 @@ async function buyOnce(inputs: PhoneNumberInputs): Promise<IncomingPhoneNumberIn
         ...pick(inputs, WEBHOOK_FIELDS),
       });
     } catch (error) {
-      if (error instanceof TwilioOperationError || !isRetryable(error)) {
-        throw error instanceof TwilioOperationError ? error : describeTwilioFailure(action, error);
-      }
+      if (isTwilioOperationError(error)) throw error;
+      if (!isRetryable(error)) throw describeTwilioFailure(action, error);
       lastError = error;
       await sleep(backoffDelayMs(attempt));
     }
@@ -226,7 +221,7 @@ async function findAdopted(inputs: PhoneNumberInputs): Promise<IncomingPhoneNumb
   );
   const number = found[0];
   if (!number) {
-    throw new TwilioOperationError(
+    throw twilioOperationError(
       `could not adopt ${describe(inputs)}: ${phoneNumber} is not a number of this Twilio account; hint: check the number, or buy one with areaCode`,
       20404,
       404,

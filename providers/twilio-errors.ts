@@ -14,7 +14,7 @@ interface TwilioRestError {
 
 const HINTS: Record<number, string> = {
   20003:
-    "check the credentials: stack config twilioAccountSid / twilioAuthToken (secret), or TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN",
+    "check the credentials: TWILIO_AUTH_TOKEN (or TWILIO_API_KEY / TWILIO_API_SECRET) in the environment, and the account SID (stack config twilioAccountSid or TWILIO_ACCOUNT_SID)",
   20404:
     "the object no longer exists in Twilio (deleted outside?); `pulumi refresh` updates the state",
   20429:
@@ -67,15 +67,35 @@ export function isRetryable(error: unknown): boolean {
   return isNetworkError(error);
 }
 
-export class TwilioOperationError extends Error {
-  constructor(
-    message: string,
-    readonly code: number | undefined,
-    readonly status: number | undefined,
-  ) {
-    super(message);
-    this.name = "TwilioOperationError";
-  }
+/**
+ * An error we built, with Twilio's code and HTTP status when there was one.
+ *
+ * A plain Error with fields, not a subclass: the closure serializer rewrites `class … extends
+ * Error` so that `super(message)` no longer sets the message. And not `code`/`status`: the dynamic
+ * provider hands errors to gRPC, which reads `error.code` as a gRPC status.
+ */
+export type TwilioOperationError = Error & {
+  twilioOperation: true;
+  twilioCode?: number;
+  httpStatus?: number;
+};
+
+export function twilioOperationError(
+  message: string,
+  twilioCode?: number,
+  httpStatus?: number,
+): TwilioOperationError {
+  return Object.assign(new Error(message), {
+    twilioOperation: true as const,
+    twilioCode,
+    httpStatus,
+  });
+}
+
+export function isTwilioOperationError(error: unknown): error is TwilioOperationError {
+  return (
+    error instanceof Error && (error as Partial<TwilioOperationError>).twilioOperation === true
+  );
 }
 
 /** Wraps a failure of `action` (e.g. "buy a number in area code 514") into an actionable error. */
@@ -87,18 +107,16 @@ export function describeTwilioFailure(action: string, error: unknown): TwilioOpe
       hint ? `hint: ${hint}` : undefined,
       error.moreInfo ? `see ${error.moreInfo}` : undefined,
     ];
-    return new TwilioOperationError(parts.filter(Boolean).join("; "), error.code, error.status);
+    return twilioOperationError(parts.filter(Boolean).join("; "), error.code, error.status);
   }
   if (isNetworkError(error)) {
     const code = (error as { code?: string }).code ?? "connection closed";
-    return new TwilioOperationError(
+    return twilioOperationError(
       `could not ${action}: the connection to Twilio failed (${code}); hint: check TWILIO_BASE_URL / twilioBaseUrl and the network, then run again`,
-      undefined,
-      undefined,
     );
   }
   const message = error instanceof Error ? error.message : String(error);
-  return new TwilioOperationError(`could not ${action}: ${message}`, undefined, undefined);
+  return twilioOperationError(`could not ${action}: ${message}`);
 }
 
 /** Runs `call`, turning any failure into a TwilioOperationError for `action`. */

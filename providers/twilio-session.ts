@@ -1,9 +1,11 @@
 /**
  * How a provider gets its Twilio client.
  *
- * Credentials come from the stack's config (set by `pulumi config set --secret twilioAuthToken`)
- * through the provider's `configure`, or from the environment; never from resource inputs, so they
- * never land in Pulumi state, outputs or the serialized provider (which is stored in state too).
+ * The secret (auth token, or API key secret) comes from the environment only: TWILIO_AUTH_TOKEN, or
+ * TWILIO_API_KEY + TWILIO_API_SECRET. Not from resource inputs, and not from stack config either:
+ * Pulumi hands the whole stack config to the dynamic provider as its inputs and stores those in the
+ * state (a `--secret` value encrypted, but present; `stack export --show-secrets` prints it). The
+ * non-secret settings (account SID, base URL) may come from stack config through `configure`.
  * This module is serialized with each provider: it holds the client in a variable that only the
  * provider process fills in, after deserialization.
  */
@@ -18,9 +20,11 @@ import {
 /** Stack config keys (namespace: the project, `twilio-messaging`). */
 export const CONFIG_KEYS = {
   accountSid: "twilioAccountSid",
-  authToken: "twilioAuthToken",
   baseUrl: "twilioBaseUrl",
 } as const;
+
+/** Stack config keys that would put a secret into the state; the program refuses them. */
+export const FORBIDDEN_SECRET_KEYS = ["twilioAuthToken", "twilioApiSecret"] as const;
 
 export interface TwilioSession {
   client: Twilio;
@@ -33,16 +37,20 @@ export interface TwilioSession {
  */
 const state: { configured?: TwilioCredentials; session?: TwilioSession } = {};
 
-/** The `configure` of every provider: remembers credentials from stack config, if given there. */
+/**
+ * The `configure` of every provider: the secret from the environment, the account SID and base URL
+ * from stack config when set there (the environment otherwise).
+ */
 export async function configureFromStack(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-  const accountSid = req.config.get(CONFIG_KEYS.accountSid);
-  const authToken = req.config.get(CONFIG_KEYS.authToken);
+  const fromEnv = twilioCredentialsFromEnv({
+    ...process.env,
+    // Stack config wins over the environment for the non-secret settings.
+    ...(req.config.get(CONFIG_KEYS.accountSid)
+      ? { TWILIO_ACCOUNT_SID: req.config.get(CONFIG_KEYS.accountSid) }
+      : {}),
+  });
   const baseUrl = req.config.get(CONFIG_KEYS.baseUrl);
-  if (accountSid && authToken) {
-    state.configured = { accountSid, authToken, baseUrl: baseUrl || undefined };
-  } else if (baseUrl) {
-    state.configured = { ...twilioCredentialsFromEnv(), baseUrl };
-  }
+  state.configured = baseUrl ? { ...fromEnv, baseUrl } : fromEnv;
   state.session = undefined;
 }
 

@@ -5,14 +5,16 @@
  *
  * Stack config (namespace twilio-messaging):
  *   accountFiles      JSON list (or comma-separated) of YAML files, relative to the project root
- *   twilioAccountSid  Twilio account SID           } read by the providers, never by the program;
- *   twilioAuthToken   auth token (--secret)         } the environment (TWILIO_*) works too
- *   twilioBaseUrl     e.g. the local emulator's URL }
+ *   twilioAccountSid  Twilio account SID (or TWILIO_ACCOUNT_SID)   } read by the providers
+ *   twilioBaseUrl     e.g. the local emulator's URL (or TWILIO_BASE_URL) }
+ * The auth token comes from the environment only (TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and
+ * TWILIO_API_SECRET): stack config ends up in the state, so a token there is refused.
  * Stack output `accounts`: one AccountOutput per account, for the post-deploy sync.
  */
 import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { guardKey, NumberGuard } from "../providers/number-guard";
+import { FORBIDDEN_SECRET_KEYS } from "../providers/twilio-session";
 import { ConfigError } from "../src/config/errors";
 import { loadAccountsFiles, type ResolvedConfig } from "../src/config/load";
 import { AccountResources } from "./account";
@@ -43,7 +45,20 @@ function loadConfig(files: string[]): ResolvedConfig {
   }
 }
 
+/** Stack config is stored in the state as the dynamic provider's inputs: no secret may be there. */
+function refuseSecretsInConfig(config: pulumi.Config): void {
+  for (const key of FORBIDDEN_SECRET_KEYS) {
+    if (config.get(key) !== undefined) {
+      throw new pulumi.RunError(
+        `stack config '${key}' is set, but Pulumi would store it in the state (as the providers' inputs). ` +
+          `Remove it (pulumi config rm ${key}) and give the secret in the environment: TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and TWILIO_API_SECRET.`,
+      );
+    }
+  }
+}
+
 const config = new pulumi.Config();
+refuseSecretsInConfig(config);
 const declared = loadConfig(accountFiles(config)).accounts;
 
 const accountResources = declared.map((account) => new AccountResources(account));

@@ -28,7 +28,7 @@ import { createTwilioClient, type TwilioClient } from "../../src/twilio/client";
 export interface AccountsStack {
   readonly emulator: RunningEmulator;
   readonly stack: string;
-  readonly ws: PulumiWorkspace;
+  ws: PulumiWorkspace;
   /** An SDK client on the emulator, to look at Twilio (or change it "outside") as a person would. */
   readonly twilio: TwilioClient;
   /** Replaces the accounts YAML the stack reads. */
@@ -51,7 +51,12 @@ export async function createAccountsStack(
   const dir = mkdtempSync(join(tmpdir(), "accounts-stack-"));
   const accountsFile = join(dir, "accounts.yaml");
   const stack = `e2e-${process.pid}-${++counter}`;
-  const ws: PulumiWorkspace = { projectDir: repoRoot, stateDir: join(dir, "state") };
+  // The secret goes through the environment only (see providers/twilio-session.ts).
+  const ws: PulumiWorkspace = {
+    projectDir: repoRoot,
+    stateDir: join(dir, "state"),
+    env: { TWILIO_AUTH_TOKEN: emulatorOptions.authToken ?? DEFAULT_AUTH_TOKEN },
+  };
   writeFileSync(accountsFile, "accounts: []\n");
   await initStack(ws, stack, {
     plain: {
@@ -59,7 +64,6 @@ export async function createAccountsStack(
       twilioAccountSid: emulatorOptions.accountSid ?? DEFAULT_ACCOUNT_SID,
       twilioBaseUrl: emulator.baseUrl,
     },
-    secret: { twilioAuthToken: emulatorOptions.authToken ?? DEFAULT_AUTH_TOKEN },
   });
   return {
     emulator,
