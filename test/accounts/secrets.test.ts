@@ -67,7 +67,9 @@ describe("the Twilio auth token", () => {
     const preview = await run(["preview"], { check: false });
     await stack.cli(["config", "rm", "twilioAuthToken"]);
     expect(preview.code).not.toBe(0);
-    expect(preview.output).toContain("stack config 'twilioAuthToken' is set, but Pulumi would store it in the state");
+    expect(preview.output).toContain(
+      "stack config 'twilioAuthToken' is set, but Pulumi would store it in the state",
+    );
     expect(stack.emulator.requestLog.entries()).toEqual([]);
     expect((await stack.cli(["stack", "export", "--show-secrets"])).stdout).not.toContain(TOKEN);
   });
