@@ -15,9 +15,9 @@
  * failure or Ctrl-C. Progress goes to stderr, results to stdout. Everything stays on 127.0.0.1.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync, watch } from "node:fs";
 import { cpus, loadavg } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { type EngineEvent, ensurePulumiCli, runPulumiWithEvents } from "../scripts/lib/pulumi";
 import type { EmulatorState } from "../src/emulator/models/state";
@@ -68,6 +68,8 @@ const AREA_CODES = [
   "343", "416", "647", "437", "905", "289", "365", "604", "778", "236",
 ];
 const DEFAULT_NUMBERS_PER_AREA_CODE = 20;
+/** A no-op up writes the state once, at the end (more is explained in the report). */
+const NOOP_STATE_WRITES_EXPECTED = 1;
 
 interface Options {
   sizes: number[];
@@ -209,6 +211,8 @@ interface Measurement {
   changes?: Record<string, number>;
   /** Size of the stack's state file after the run, for Pulumi runs. */
   stateBytes?: number;
+  /** Times the engine replaced the stack's state file during the run (checkpoints), as seen. */
+  stateWrites?: number;
 }
 
 interface SizeResult {
@@ -238,18 +242,34 @@ function pulumiSettings(options: Options): string {
   ].join(", ");
 }
 
-/** Bytes of the stack's state file in the file backend (`.pulumi/stacks/<project>/<stack>.json`). */
-function stateFileBytes(stack: AccountsStack): number | undefined {
+/** The stack's state file in the file backend: `.pulumi/stacks/<project>/<stack>.json`. */
+function stateFile(stack: AccountsStack): string | undefined {
   const stacksDir = join(stack.ws.stateDir, ".pulumi", "stacks");
-  try {
-    for (const project of readdirSync(stacksDir)) {
-      const file = join(stacksDir, project, `${stack.stack}.json`);
-      if (existsSync(file)) return statSync(file).size;
-    }
-  } catch {
-    // no state yet
+  if (!existsSync(stacksDir)) return undefined;
+  for (const project of readdirSync(stacksDir)) {
+    const file = join(stacksDir, project, `${stack.stack}.json`);
+    if (existsSync(file)) return file;
   }
   return undefined;
+}
+
+/**
+ * Counts the checkpoints the engine writes: the file backend replaces the state file (write to a
+ * temporary file, rename over it) after every step that changes the state. Seen through inotify,
+ * so a count is a lower bound if events coalesce; it is there to explain the wall times.
+ */
+function watchStateWrites(stack: AccountsStack): () => number | undefined {
+  const file = stateFile(stack);
+  if (!file) return () => undefined;
+  let writes = 0;
+  const name = basename(file);
+  const watcher = watch(dirname(file), (event, changed) => {
+    if (event === "rename" && changed === name) writes++;
+  });
+  return () => {
+    watcher.close();
+    return writes;
+  };
 }
 
 async function timedUp(stack: AccountsStack, options: Options): Promise<Measurement> {
@@ -262,6 +282,7 @@ async function timedUp(stack: AccountsStack, options: Options): Promise<Measurem
     },
   };
   stack.emulator.requestLog.clear();
+  const stopWatching = watchStateWrites(stack);
   // No --parallel by default: Pulumi's default (4 per CPU core, 8 on 2 cores) already keeps more
   // Twilio calls in flight than the engine's other per-step costs let it use. 100 accounts took the
   // same time with --parallel 32 (docs/benchmarks.md); the option is there to compare.
@@ -275,12 +296,15 @@ async function timedUp(stack: AccountsStack, options: Options): Promise<Measurem
     { echo: options.verbose },
   );
   const wallMs = performance.now() - started;
+  const stateWrites = stopWatching();
+  const file = stateFile(stack);
   return {
     wallMs,
     calls: stack.emulator.requestLog.entries().length,
     mutations: stack.emulator.requestLog.countMutations(),
     changes: summaryOf(result.events),
-    stateBytes: stateFileBytes(stack),
+    ...(file ? { stateBytes: statSync(file).size } : {}),
+    ...(stateWrites !== undefined ? { stateWrites } : {}),
   };
 }
 
@@ -400,6 +424,7 @@ function report(results: SizeResult[], header: string): void {
       (m.calls / r.accounts).toFixed(2),
       String(m.mutations),
       megabytes(m.stateBytes),
+      m.stateWrites === undefined ? "" : String(m.stateWrites),
     ];
     rows.push(row("pulumi up", r.pulumiUp, true));
     rows.push(row("no-op pulumi up", r.noopUp, false));
@@ -418,9 +443,10 @@ function report(results: SizeResult[], header: string): void {
         "calls/account",
         "mutating",
         "state MB",
+        "state writes",
       ],
       rows,
-      [true, false, true, true, true, true, true, true],
+      [true, false, true, true, true, true, true, true, true],
     ),
   );
 
@@ -468,6 +494,13 @@ function report(results: SizeResult[], header: string): void {
     console.log(
       `- no-op up after the ${r.accounts}-account up makes 0 mutating calls: ${verdict(r.noopUp.mutations === 0)} (${r.noopUp.mutations})`,
     );
+  }
+  for (const r of results) {
+    if ((r.noopUp.stateWrites ?? 0) > NOOP_STATE_WRITES_EXPECTED) {
+      console.log(
+        `note: the no-op up of ${r.accounts} accounts rewrote the state ${r.noopUp.stateWrites} times (usually once). The engine writes a checkpoint for an unchanged resource when its stored inputs differ, e.g. when the serialized provider code changed since the previous up (an edit under providers/ or src/ while the benchmark ran).`,
+      );
+    }
   }
 }
 
