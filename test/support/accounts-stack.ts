@@ -16,6 +16,8 @@ import {
   runPulumiWithEvents,
   stepsOf,
 } from "../../scripts/lib/pulumi";
+import { twilioSpecValidator } from "../../src/emulator/openapi";
+import type { RequestLogEntry } from "../../src/emulator/request-log";
 import {
   DEFAULT_ACCOUNT_SID,
   DEFAULT_AUTH_TOKEN,
@@ -47,7 +49,16 @@ let counter = 0;
 export async function createAccountsStack(
   emulatorOptions: EmulatorOptions = {},
 ): Promise<AccountsStack> {
-  const emulator = await startEmulator(emulatorOptions);
+  // Every exchange the providers (and the test) have with the emulator is checked against
+  // Twilio's OpenAPI description when the stack is disposed: requests the project sends included.
+  const exchanges: RequestLogEntry[] = [];
+  const emulator = await startEmulator({
+    ...emulatorOptions,
+    onExchange: (entry) => {
+      exchanges.push(entry);
+      emulatorOptions.onExchange?.(entry);
+    },
+  });
   const dir = mkdtempSync(join(tmpdir(), "accounts-stack-"));
   const accountsFile = join(dir, "accounts.yaml");
   const stack = `e2e-${process.pid}-${++counter}`;
@@ -99,6 +110,13 @@ export async function createAccountsStack(
       await runPulumi(ws, ["stack", "rm", stack, "--yes", "--force"], { check: false });
       await emulator.close();
       rmSync(dir, { recursive: true, force: true });
+      const validator = twilioSpecValidator();
+      const violations = exchanges.flatMap((entry) => validator.validateExchange(entry));
+      if (violations.length > 0) {
+        throw new Error(
+          `exchanges that violate Twilio's OpenAPI description:\n${JSON.stringify(violations, null, 2)}`,
+        );
+      }
     },
   };
 }
