@@ -14,26 +14,6 @@ import { configureFromStack, twilioSession } from "./twilio-session";
 
 export type MessagingServiceInputs = ResolvedMessagingService & { accountId: string };
 
-/** Every setting Twilio reports, declared or not. */
-const SETTINGS = [
-  "friendlyName",
-  "inboundRequestUrl",
-  "inboundMethod",
-  "fallbackUrl",
-  "fallbackMethod",
-  "statusCallback",
-  "stickySender",
-  "areaCodeGeomatch",
-  "smartEncoding",
-  "validityPeriod",
-  "useInboundWebhookOnNumber",
-  "mmsConverter",
-  "fallbackToLongCode",
-  "scanMessageContent",
-  "synchronousValidation",
-  "usecase",
-] as const satisfies readonly (keyof ServiceInstance)[];
-
 /** The settings the YAML can declare (the schema's keys). */
 const DECLARABLE = [
   "friendlyName",
@@ -48,6 +28,21 @@ const DECLARABLE = [
   "validityPeriod",
   "useInboundWebhookOnNumber",
 ] as const satisfies readonly (keyof ResolvedMessagingService)[];
+
+// Compile-time: a key added to the schema's Messaging Service settings must be listed above.
+type Undeclarable = Exclude<keyof ResolvedMessagingService, (typeof DECLARABLE)[number]>;
+const everySettingIsDeclarable: [Undeclarable] extends [never] ? true : never = true;
+void everySettingIsDeclarable;
+
+/** Every setting Twilio reports: the declarable ones and those the YAML leaves to Twilio. */
+const SETTINGS = [
+  ...DECLARABLE,
+  "mmsConverter",
+  "fallbackToLongCode",
+  "scanMessageContent",
+  "synchronousValidation",
+  "usecase",
+] as const satisfies readonly (keyof ServiceInstance)[];
 
 type Setting = (typeof SETTINGS)[number];
 export type MessagingServiceOutputs = MessagingServiceInputs &
