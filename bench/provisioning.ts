@@ -288,15 +288,20 @@ async function timedUp(stack: AccountsStack, options: Options): Promise<Measurem
   // same time with --parallel 32 (docs/benchmarks.md); the option is there to compare.
   const parallel = options.parallel !== undefined ? ["--parallel", String(options.parallel)] : [];
   const started = performance.now();
-  // --skip-preview: provisioning runs (CI, the end-to-end tests) apply without a separate preview;
-  // a preview would run the program a second time but make no Twilio call.
-  const result = await runPulumiWithEvents(
-    ws,
-    ["up", "--yes", "--skip-preview", ...parallel, "--stack", stack.stack],
-    { echo: options.verbose },
-  );
+  // --skip-preview, as the end-to-end tests apply: a preview would run the program a second time
+  // (its start-up cost again) but make no Twilio call.
+  let result: Awaited<ReturnType<typeof runPulumiWithEvents>>;
+  let stateWrites: number | undefined;
+  try {
+    result = await runPulumiWithEvents(
+      ws,
+      ["up", "--yes", "--skip-preview", ...parallel, "--stack", stack.stack],
+      { echo: options.verbose },
+    );
+  } finally {
+    stateWrites = stopWatching();
+  }
   const wallMs = performance.now() - started;
-  const stateWrites = stopWatching();
   const file = stateFile(stack);
   return {
     wallMs,
