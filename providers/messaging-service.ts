@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ServiceInstance } from "twilio/lib/rest/messaging/v1/service";
 import type { ResolvedMessagingService } from "../src/config/load";
 import { changedDeclaredFields, definedFields, withoutUndefined } from "./declared-fields";
+import { providerStub } from "./implementation";
 import { describeTwilioFailure, isNotFound, twilioCall } from "./twilio-errors";
 import { configureFromStack, twilioSession } from "./twilio-session";
 
@@ -138,7 +139,7 @@ export class MessagingService extends pulumi.dynamic.Resource {
 
   constructor(name: string, inputs: MessagingServiceInputs, opts?: pulumi.CustomResourceOptions) {
     super(
-      messagingServiceProvider,
+      providerStub("messagingService"),
       name,
       { ...inputs, sid: undefined },
       opts,

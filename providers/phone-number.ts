@@ -15,6 +15,7 @@ import type { IncomingPhoneNumberInstance } from "twilio/lib/rest/api/v2010/acco
 import type { NumberConfig } from "../src/config/schema";
 import { backoffDelayMs, sleep } from "../src/util/backoff";
 import { changedDeclaredFields, definedFields, withoutUndefined } from "./declared-fields";
+import { providerStub } from "./implementation";
 import {
   describeTwilioFailure,
   isNotFound,
@@ -351,7 +352,7 @@ export class PhoneNumber extends pulumi.dynamic.Resource {
 
   constructor(name: string, inputs: PhoneNumberInputs, opts?: pulumi.CustomResourceOptions) {
     super(
-      phoneNumberProvider,
+      providerStub("phoneNumber"),
       name,
       {
         ...inputs,

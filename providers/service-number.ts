@@ -6,6 +6,7 @@
  * attachment that already exists adopts it (the import case), so no duplicate and no error.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { providerStub } from "./implementation";
 import { describeTwilioFailure, isNotFound, isTwilioRestError, twilioCall } from "./twilio-errors";
 import { configureFromStack, twilioSession } from "./twilio-session";
 
@@ -121,7 +122,7 @@ export class ServiceNumber extends pulumi.dynamic.Resource {
     opts?: pulumi.CustomResourceOptions,
   ) {
     super(
-      serviceNumberProvider,
+      providerStub("serviceNumber"),
       name,
       { ...inputs, phoneNumber: undefined, capabilities: undefined },
       opts,
