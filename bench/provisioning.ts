@@ -46,8 +46,6 @@ options:
   --latency-ms MS     emulator latency on every Twilio request (default 50)
   --parallel N        pass --parallel N to \`pulumi up\` (default: not passed, Pulumi's own
                       default, which is 4 per CPU core)
-  --transpile-only    run the program with PULUMI_NODEJS_TRANSPILE_ONLY=true (no type check
-                      of the program on every run; the project default type-checks)
   --skip-checkpoints  run Pulumi with PULUMI_SKIP_CHECKPOINTS=true (state written once at the
                       end instead of after every step; less safe if \`up\` dies half-way)
   --skip-sequential   measure only Pulumi
@@ -75,7 +73,6 @@ interface Options {
   sizes: number[];
   latencyMs: number;
   parallel?: number;
-  transpileOnly: boolean;
   skipCheckpoints: boolean;
   sequential: boolean;
   verbose: boolean;
@@ -88,7 +85,6 @@ function parseOptions(argv: string[]): Options | "help" {
       sizes: { type: "string", default: "10,100" },
       "latency-ms": { type: "string", default: "50" },
       parallel: { type: "string" },
-      "transpile-only": { type: "boolean", default: false },
       "skip-checkpoints": { type: "boolean", default: false },
       "skip-sequential": { type: "boolean", default: false },
       verbose: { type: "boolean", default: false },
@@ -111,7 +107,6 @@ function parseOptions(argv: string[]): Options | "help" {
     ...(values.parallel !== undefined
       ? { parallel: integer("--parallel", values.parallel, 1, 1000) }
       : {}),
-    transpileOnly: values["transpile-only"],
     skipCheckpoints: values["skip-checkpoints"],
     sequential: !values["skip-sequential"],
     verbose: values.verbose,
@@ -237,7 +232,6 @@ function pulumiSettings(options: Options): string {
   return [
     "up --skip-preview",
     options.parallel !== undefined ? `--parallel ${options.parallel}` : "default --parallel",
-    ...(options.transpileOnly ? ["PULUMI_NODEJS_TRANSPILE_ONLY=true"] : []),
     ...(options.skipCheckpoints ? ["PULUMI_SKIP_CHECKPOINTS=true"] : []),
   ].join(", ");
 }
@@ -277,7 +271,6 @@ async function timedUp(stack: AccountsStack, options: Options): Promise<Measurem
     ...stack.ws,
     env: {
       ...stack.ws.env,
-      ...(options.transpileOnly ? { PULUMI_NODEJS_TRANSPILE_ONLY: "true" } : {}),
       ...(options.skipCheckpoints ? { PULUMI_SKIP_CHECKPOINTS: "true" } : {}),
     },
   };
