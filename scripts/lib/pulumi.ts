@@ -223,11 +223,14 @@ export function stepsOf(events: EngineEvent[]): StepMetadata[] {
     );
 }
 
-/** Creates a local stack (idempotent) with the given plain and secret config. */
+/**
+ * Creates a local stack (idempotent) with the given config. No secrets here: stack config ends up
+ * in the state as the dynamic provider's inputs (see providers/twilio-session.ts).
+ */
 export async function initStack(
   ws: PulumiWorkspace,
   stack: string,
-  config: { plain?: Record<string, string>; secret?: Record<string, string> } = {},
+  config: { plain?: Record<string, string> } = {},
 ): Promise<void> {
   const existing = await runPulumi(ws, ["stack", "select", stack], { check: false });
   if (existing.code !== 0) {
@@ -235,10 +238,5 @@ export async function initStack(
   }
   for (const [key, value] of Object.entries(config.plain ?? {})) {
     await runPulumi(ws, ["config", "set", "--stack", stack, key, value]);
-  }
-  for (const [key, value] of Object.entries(config.secret ?? {})) {
-    // The value goes through stdin (the CLI reads it there when no value argument is given), so a
-    // secret never shows in a process listing or in an error that prints the command line.
-    await runPulumi(ws, ["config", "set", "--stack", stack, "--secret", key], { input: value });
   }
 }
