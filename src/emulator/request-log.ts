@@ -1,8 +1,9 @@
 /**
  * Every Twilio API exchange the emulator had: method, path, parameters, status, response body and
  * timing, for tests to assert on ("the second run made no mutating call", "the retry sent the same
- * body") and to validate against the OpenAPI description. Admin calls are not logged. No header is
- * recorded, so no credential ever lands here.
+ * body") and to validate against the OpenAPI description. Admin calls are not logged. The only
+ * header recorded is the User-Agent (which names the SDK and Node.js version that called), so no
+ * credential ever lands here.
  *
  * Entries are capped (oldest dropped first) so a long-running emulator does not grow without bound;
  * the mutation counters are kept separately and are exact until `clear()`.
@@ -33,6 +34,8 @@ export interface RequestLogEntry {
   durationMs: number;
   /** Set when an injected fault decided the outcome. */
   fault?: FaultKind;
+  /** The caller's User-Agent, e.g. "twilio-node/6.2.0 (linux x64) node/v22.23.5". */
+  userAgent?: string;
 }
 
 /** Families for mutation counts, plus "other" for unknown paths. */

@@ -240,6 +240,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         responseBody: body,
         durationMs: performance.now() - started,
         ...(kind ? { fault: kind } : {}),
+        ...(req.headers["user-agent"] ? { userAgent: req.headers["user-agent"] } : {}),
       });
     }
   }
