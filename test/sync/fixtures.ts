@@ -3,7 +3,7 @@
  * numbers made from an index, so a test reads which account is which.
  */
 import type { Database } from "../../src/db";
-import type { StackAccountOutput, StackOutputs } from "../../src/sync/contract";
+import type { StackAccountOutput, StackNumberOutput, StackOutputs } from "../../src/sync/contract";
 
 const hex32 = (prefix: string, n: number) => `${prefix}${n.toString(16).padStart(32, "0")}`;
 
@@ -104,4 +104,22 @@ export async function seedRow(
       twilioMessagingServiceSid: fields.twilioMessagingServiceSid ?? null,
     },
   });
+}
+
+/** The account's first number ("main"). */
+export function mainNumber(account: StackAccountOutput): StackNumberOutput {
+  const [number] = account.numbers;
+  if (number === undefined) throw new Error(`account ${account.accountId} has no number`);
+  return number;
+}
+
+/** The account with fields of its first number changed. */
+export function withMainNumber(
+  account: StackAccountOutput,
+  changes: Partial<StackNumberOutput>,
+): StackAccountOutput {
+  return {
+    ...account,
+    numbers: [{ ...mainNumber(account), ...changes }, ...account.numbers.slice(1)],
+  };
 }

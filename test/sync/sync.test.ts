@@ -26,6 +26,7 @@ import {
   seedRow,
   serviceSid,
   vapiPhoneId,
+  withMainNumber,
 } from "./fixtures";
 
 interface Target {
@@ -350,9 +351,7 @@ describe.each([postgres(), embedded()])("sync on $label", (target) => {
     [
       "a wrong SID",
       JSON.stringify({
-        accounts: [
-          { ...activeAccount(1), numbers: [{ ...activeAccount(1).numbers[0], sid: "PN123" }] },
-        ],
+        accounts: [withMainNumber(activeAccount(1), { sid: "PN123" })],
       }),
       /^error: outputs file .*a-wrong-sid.* does not hold the stack outputs the sync expects .*\n {2}accounts\[0\]\.numbers\[0\]\.sid: expected a phone number SID/,
     ],
