@@ -133,11 +133,17 @@ function explain(error: unknown): string {
   let message = error instanceof Error ? error.message : String(error);
   // Prisma wraps a database error in "Invalid `prisma.$executeRaw()` invocation: …"; the
   // database's own words (in meta) are the reason.
-  const cause = (
-    error as { meta?: { driverAdapterError?: { cause?: { code?: unknown; message?: unknown } } } }
-  ).meta?.driverAdapterError?.cause;
-  if (typeof cause?.message === "string") {
-    message = `the database refused the sync (${String(cause.code)}): ${cause.message}`;
+  type DatabaseWords = {
+    code?: unknown;
+    message?: unknown;
+    originalCode?: unknown;
+    originalMessage?: unknown;
+  };
+  const cause = (error as { meta?: { driverAdapterError?: { cause?: DatabaseWords } } }).meta
+    ?.driverAdapterError?.cause;
+  const words = cause?.originalMessage ?? cause?.message;
+  if (typeof words === "string") {
+    message = `the database refused the sync (${String(cause?.originalCode ?? cause?.code)}): ${words}`;
   }
   if (
     /relation "(vapi_phone_numbers|accounts)" does not exist|table .* does not exist/i.test(message)

@@ -404,3 +404,40 @@ describe("sync usage", () => {
     expect(out).toContain("Exit codes: 0 clean, 1 unmatched or conflicting numbers");
   });
 });
+
+describe("sync failures before any write", () => {
+  const file = () => outputsFile("one-account.json", manyAccounts(1));
+  async function failing(args: string[]) {
+    let out = "";
+    let err = "";
+    const code = await runSyncCli(args, { out: (t) => (out += t), err: (t) => (err += t) });
+    return { code, out, err };
+  }
+
+  it("names an unreachable database, without the password of its URL", async () => {
+    const run = await failing([
+      "--outputs",
+      file(),
+      "--database-url",
+      "postgresql://postgres:s3cret-pw@127.0.0.1:1/app",
+    ]);
+    expect(run.code).toBe(1);
+    expect(run.err).toMatch(
+      /^error: Can't reach database server at 127\.0\.0\.1:1\nNothing was written\.\n$/,
+    );
+    expect(run.err + run.out).not.toContain("s3cret-pw");
+  });
+
+  it("says to run the migrations when the database has no tables", async () => {
+    const bare = await createScratchDatabase("sync_unmigrated");
+    try {
+      const run = await failing(["--outputs", file(), "--database-url", bare.url]);
+      expect(run.code).toBe(1);
+      expect(run.err).toBe(
+        'error: the database has no sync tables: run `npm run db:migrate` against it first (the database refused the sync (42P01): relation "vapi_phone_numbers" does not exist)\nNothing was written.\n',
+      );
+    } finally {
+      await bare.drop();
+    }
+  });
+});
