@@ -106,7 +106,7 @@ describe.each([postgres(), embedded()])("sync on $label", (target) => {
   afterAll(() => target.tearDown());
   beforeEach(() => emptyTables(db));
 
-  it("first sync creates the rows and Accounts with the SIDs; the second reports everything unchanged", async () => {
+  it("invariant 6, idempotent: first sync creates the rows and Accounts with the SIDs; the second reports everything unchanged", async () => {
     const outputs = manyAccounts(3);
     const first = await syncStackOutputs(db, outputs);
     expect(first.report).toEqual({
@@ -201,7 +201,7 @@ describe.each([postgres(), embedded()])("sync on $label", (target) => {
     expect(again.report).toMatchObject({ unchanged: 3, deactivated: 0 });
   });
 
-  it("leaves the database exactly as it was when a statement fails half-way", async () => {
+  it("invariant 6, atomic: leaves the database exactly as it was when a statement fails half-way", async () => {
     await seedRow(db, 1);
     await syncStackOutputs(db, outputsOf([activeAccount(2)]));
     const before = await dumpTables(db);
