@@ -70,7 +70,12 @@ export async function runAdoptCli(
 
   let db: Database | undefined;
   try {
-    db = injected.database ?? (await openDatabase({ databaseUrl: values["database-url"] }));
+    db =
+      injected.database ??
+      (await openDatabase({
+        databaseUrl: values["database-url"],
+        onProgress: (message) => io.err(`${message}\n`),
+      }));
     const rows = await readLegacyRows(db);
     const plan = planAdoption(rows, out, db.location);
     for (const row of plan.skippedInactive) {

@@ -112,7 +112,12 @@ export async function runSyncCli(
 
   let db: Database | undefined;
   try {
-    db = injected.database ?? (await openDatabase({ databaseUrl: parsed.databaseUrl }));
+    db =
+      injected.database ??
+      (await openDatabase({
+        databaseUrl: parsed.databaseUrl,
+        onProgress: (message) => io.err(`${message}\n`),
+      }));
     const result = await syncStackOutputs(db, outputs, { dryRun: parsed.dryRun });
     io.out(
       parsed.json
