@@ -197,6 +197,19 @@ describe("sync after a deployment", () => {
   });
 });
 
+describe("sync of a stack that cannot be read", () => {
+  it("names the stack and Pulumi's reason, writes nothing, exits 1", async () => {
+    const before = await rows();
+    const sync = await cli("sync", ["--stack", "no-such-stack"]);
+    expect(sync.code).toBe(1);
+    expect(sync.stdout).toBe("");
+    expect(sync.stderr).toBe(
+      "error: cannot read the outputs of stack no-such-stack: pulumi stack output exited with 6: error: no stack named 'no-such-stack' found\nNothing was written.\n",
+    );
+    expect(await rows()).toEqual(before);
+  });
+});
+
 describe("bringing a legacy account under code", () => {
   it("adopt writes YAML whose preview shows adoptions only; up and sync complete the rows", async () => {
     await db.prisma.account.create({ data: { id: LEGACY.id, name: LEGACY.name } });
