@@ -157,8 +157,9 @@ export async function runPlan(args: string[], io: PlanIo): Promise<number> {
   io.out(render(plan, options.format));
   const code = exitCodeOf(plan);
   if (code === EXIT.error) {
+    // Reason first: the program's own messages (file:line:column for invalid YAML), then context.
     io.err(
-      `error: the preview of stack ${plan.stack} failed:\n${plan.errors.map((e) => `  ${e}`).join("\n")}\n`,
+      `${plan.errors.join("\n")}\n[plan] the preview of stack ${plan.stack} failed; nothing was changed\n`,
     );
   } else if (code === EXIT.destructive) {
     io.err(`[plan] this plan releases or deletes: ${plan.destructive.length} change(s) (exit 3)\n`);
