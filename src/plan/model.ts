@@ -191,9 +191,7 @@ export function cleanDiagnostic(message: string, projectRoot?: string): string {
   return text;
 }
 
-interface AccountDraft extends AccountPlan {
-  destructive: string[];
-}
+type AccountDraft = AccountPlan;
 
 /** Builds the plan of a stack from its preview. `projectRoot` shortens file paths in errors. */
 export function buildPlan(preview: Preview, stack: string, projectRoot?: string): Plan {
@@ -209,25 +207,19 @@ export function buildPlan(preview: Preview, stack: string, projectRoot?: string)
         attachments: [],
         webhooks: [],
         monthlyCents: 0,
-        destructive: [],
       };
       drafts.set(accountId, found);
     }
     return found;
   };
   let managedBefore = 0;
-  let managedAfter = 0;
   let stateOnlyChanges = 0;
   const seen = new Set<string>();
 
   for (const step of preview.steps) {
     const state = step.newState ?? step.oldState;
     const type = state?.type ?? "";
-    if (type === TYPES.phoneNumber) {
-      if (step.oldState && step.op !== "create" && !step.oldState.outputs?.released)
-        managedBefore++;
-      if (step.newState && step.op !== "delete" && !step.newState.inputs?.release) managedAfter++;
-    }
+    if (type === TYPES.stack) managedBefore = activeNumbersInOutputs(step.oldState);
     if (step.op === "same" || step.op === "read" || step.op === "refresh") continue;
     // A replacement may appear as one `replace` step or as its two halves: count it once.
     if (seen.has(`${step.urn} ${REPLACE_OPS.has(step.op) ? "replace" : step.op}`)) continue;
@@ -251,10 +243,14 @@ export function buildPlan(preview: Preview, stack: string, projectRoot?: string)
       (a, b) =>
         a.accountName.localeCompare(b.accountName) || a.accountId.localeCompare(b.accountId),
     );
+  for (const a of accounts) {
+    a.numbers.sort((x, y) => x.name.localeCompare(y.name));
+    a.attachments.sort((x, y) => x.numberName.localeCompare(y.numberName));
+  }
   const destructive = accounts.flatMap((a) =>
-    a.destructive.map((what) => ({ accountId: a.accountId, accountName: a.accountName, what })),
+    destructiveOf(a).map((what) => ({ accountId: a.accountId, accountName: a.accountName, what })),
   );
-  const plans: AccountPlan[] = accounts.map(({ destructive: _, ...plan }) => plan);
+  const plans: AccountPlan[] = accounts;
   const numbers = plans.flatMap((a) => a.numbers);
   const count = <T>(list: T[], test: (item: T) => boolean) => list.filter(test).length;
   const services = plans.flatMap((a) => (a.service ? [a.service] : []));
@@ -284,7 +280,10 @@ export function buildPlan(preview: Preview, stack: string, projectRoot?: string)
       webhooksChanged: plans.reduce((sum, a) => sum + a.webhooks.length, 0),
       monthlyDeltaCents: plans.reduce((sum, a) => sum + a.monthlyCents, 0),
       managedNumbersBefore: managedBefore,
-      managedNumbersAfter: managedAfter,
+      managedNumbersAfter:
+        managedBefore +
+        count(numbers, (n) => n.action === "buy" || n.action === "adopt") -
+        count(numbers, (n) => ["release", "delete", "replace"].includes(n.action)),
       numberMonthlyCents: NUMBER_MONTHLY_CENTS,
     },
     buysByAreaCode,
@@ -382,13 +381,6 @@ function addNumberStep(account: AccountDraft, step: PreviewStep, op: string): vo
   }
   account.numbers.push(plan);
   account.monthlyCents += plan.monthlyCents;
-  if (plan.action === "release") account.destructive.push(`release ${describeNumber(plan)}`);
-  if (plan.action === "delete") {
-    account.destructive.push(`DELETE ${describeNumber(plan)} (releases it in Twilio)`);
-  }
-  if (plan.action === "replace") {
-    account.destructive.push(`REPLACE ${describeNumber(plan)} (releases it, buys another)`);
-  }
 }
 
 function addServiceStep(account: AccountDraft, step: PreviewStep, op: string): void {
@@ -396,15 +388,12 @@ function addServiceStep(account: AccountDraft, step: PreviewStep, op: string): v
   const news = step.newState?.inputs ?? {};
   const friendlyName = str(news.friendlyName) ?? str(olds.friendlyName);
   const sid = str(olds.sid);
-  const label = `Messaging Service${friendlyName ? ` "${friendlyName}"` : ""}${sid ? ` (${sid})` : ""}`;
   if (op === "create") {
     account.service = { action: "create", friendlyName, changes: [] };
   } else if (op === "delete") {
     account.service = { action: "delete", friendlyName, sid, changes: [] };
-    account.destructive.push(`delete ${label}`);
   } else if (op === "replace") {
     account.service = { action: "replace", friendlyName, sid, changes: changedFields(step) };
-    account.destructive.push(`REPLACE ${label} (deleted, then created again with a new SID)`);
   } else {
     const changes = splitWebhooks(account, "Messaging Service", changedFields(step));
     if (changes.length > 0) account.service = { action: "update", friendlyName, sid, changes };
@@ -417,17 +406,55 @@ function addAttachmentStep(account: AccountDraft, step: PreviewStep, op: string)
     .replace(`${account.accountId}-`, "")
     .replace(/-attachment$/, "");
   const phoneNumber = str(olds.phoneNumber);
-  const subject = `number \`${numberName}\`${phoneNumber ? ` (${phoneNumber})` : ""}`;
   if (op === "create") {
     account.attachments.push({ action: "attach", numberName, reasons: [] });
   } else if (op === "delete") {
     account.attachments.push({ action: "detach", numberName, phoneNumber, reasons: [] });
-    account.destructive.push(`detach ${subject} from its Messaging Service`);
   } else if (op === "replace") {
     const reasons = step.replaceReasons ?? [];
     account.attachments.push({ action: "reattach", numberName, phoneNumber, reasons });
-    account.destructive.push(
-      `detach and re-attach ${subject} (replace${reasons.length ? `: ${reasons.join(", ")}` : ""})`,
+  }
+}
+
+/** The account's changes that destroy something in Twilio, numbers first, for the warning block. */
+function destructiveOf(account: AccountPlan): string[] {
+  const lines: string[] = [];
+  for (const n of account.numbers) {
+    if (n.action === "release") lines.push(`release ${describeNumber(n)}`);
+    if (n.action === "delete") lines.push(`DELETE ${describeNumber(n)} (releases it in Twilio)`);
+    if (n.action === "replace") {
+      lines.push(`REPLACE ${describeNumber(n)} (releases it, buys another)`);
+    }
+  }
+  const s = account.service;
+  if (s && (s.action === "delete" || s.action === "replace")) {
+    const label = `Messaging Service${s.friendlyName ? ` "${s.friendlyName}"` : ""}${s.sid ? ` (${s.sid})` : ""}`;
+    lines.push(
+      s.action === "delete"
+        ? `delete ${label}`
+        : `REPLACE ${label} (deleted, then created again with a new SID)`,
     );
   }
+  for (const a of account.attachments) {
+    const subject = `number \`${a.numberName}\`${a.phoneNumber ? ` (${a.phoneNumber})` : ""}`;
+    if (a.action === "detach") lines.push(`detach ${subject} from its Messaging Service`);
+    if (a.action === "reattach") {
+      const reasons = a.reasons.length > 0 ? `: ${a.reasons.join(", ")}` : "";
+      lines.push(`detach and re-attach ${subject} (replace${reasons})`);
+    }
+  }
+  return lines;
+}
+
+/**
+ * Active numbers at the last deployment, from the stack's `accounts` output (the preview omits
+ * unchanged resources, so counting steps would miss them). Numbers flagged `released` are skipped.
+ */
+function activeNumbersInOutputs(state: ResourceState | undefined): number {
+  const accounts = state?.outputs?.accounts;
+  if (!Array.isArray(accounts)) return 0;
+  return accounts.reduce((sum: number, account: { numbers?: unknown }) => {
+    const numbers = Array.isArray(account.numbers) ? account.numbers : [];
+    return sum + numbers.filter((n: { released?: unknown }) => n.released !== true).length;
+  }, 0);
 }
