@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../scripts/lib/pulumi";
 import { type AccountsStack, createAccountsStack } from "../support/accounts-stack";
 import { type CliResult, runPlanCli, stackEnvironment } from "./plan-cli";
+import { scalePreview } from "./scale-preview";
 
 const A = { id: "0b6f6c5e-2f4c-4a53-9e1a-6a3f0e7f1c11", name: "Downtown Montreal Dentistry" };
 const B = { id: "b329f0bd-3fcd-472f-ac93-596b2f650edc", name: "Kitsilano Family Dental" };
@@ -59,6 +60,8 @@ function accountsYaml(p: Proposal = {}): string {
 
 let stack: AccountsStack;
 let dir: string;
+/** Captured real previews, scaled up to 1,000 accounts at the end. */
+const captured: Record<string, string> = {};
 
 beforeAll(async () => {
   stack = await createAccountsStack({ seedPhoneNumbers: [ADOPTED] });
@@ -79,6 +82,7 @@ async function capturePreview(name: string) {
   const preview = await stack.cli(["preview", "--json"], { check: false });
   const file = join(dir, `${name}.preview.json`);
   writeFileSync(file, preview.stdout);
+  captured[name] = preview.stdout;
   const steps = (JSON.parse(preview.stdout).steps ?? []) as Array<{ op: string; urn: string }>;
   return { file, steps };
 }
@@ -269,6 +273,48 @@ describe("npm run plan through a stack's life", () => {
       code: 0,
       stdout: `### Twilio plan for stack \`${stack.stack}\`\n\n**No changes** to Twilio.\n`,
     });
+  });
+});
+
+describe("a 1,000-account plan", () => {
+  const LIMIT = 65_536; // GitHub's comment size limit, in characters
+
+  it("fits a GitHub comment: counts and cost for all, details collapsed and cut with a note", async () => {
+    const file = join(dir, "scaled-first.json");
+    writeFileSync(file, scalePreview(captured.first as string, A, 1000));
+    const result = await planFrom(file);
+    expect(result.code).toBe(0);
+    expect(result.stdout.length).toBeLessThan(LIMIT);
+    expect(result.stdout).toContain(
+      "1,001 accounts change · numbers: 1,000 to buy, 1 to adopt · Messaging Services: 1,001 to create · attachments: 1,001 added",
+    );
+    expect(result.stdout).toContain("**Monthly cost: +$1,150.00** (1,000 numbers bought × $1.15)");
+    expect(result.stdout).toContain("<details><summary>Changes per account (1,001)</summary>");
+    expect(result.stdout).toMatch(
+      /\n… and [\d,]+ more accounts not shown here \(GitHub's comment size limit\) \(`npm run plan -- --stack e2e-[\w-]+ --format text` prints every account\)\.\n/,
+    );
+    expect(result.stdout.trimEnd().endsWith("</details>")).toBe(true);
+  });
+
+  it("keeps the warning block first and within the limit when 1,000 accounts are released (exit 3)", async () => {
+    const file = join(dir, "scaled-release.json");
+    writeFileSync(file, scalePreview(captured.release as string, A, 1000));
+    const result = await planFrom(file);
+    expect(result.code).toBe(3);
+    expect(result.stdout.length).toBeLessThan(LIMIT);
+    expect(result.stdout.split("\n").slice(2, 4)).toEqual([
+      "> [!CAUTION]",
+      "> **This plan releases or deletes in Twilio (cannot be undone): 3,000 changes in 1,000 accounts**",
+    ]);
+    expect(result.stdout).toMatch(
+      /\n> - … and [\d,]+ more accounts with releases or deletions: see the full plan/,
+    );
+    expect(result.stdout).toContain(
+      "**Monthly cost: -$1,150.00** (1,000 numbers released × -$1.15)",
+    );
+    // The text format is not cut: every account is there.
+    const text = await planFrom(file, "text");
+    expect(text.stdout.match(/^!!! {3}/gm)).toHaveLength(1000);
   });
 });
 
