@@ -11,7 +11,7 @@ import { repoRoot } from "../../scripts/lib/pulumi";
 import { buildPlan, EXIT, exitCodeOf, type Plan } from "../plan/model";
 import { parsePreviewJson } from "../plan/preview-json";
 import { renderJson, renderMarkdown, renderText } from "../plan/render";
-import { runPreview } from "../plan/run-preview";
+import { LOCAL_STACK, runPreview } from "../plan/run-preview";
 
 const USAGE = `Usage: npm run plan -- --stack <name> [options]
 
@@ -142,7 +142,11 @@ export async function runPlan(args: string[], io: PlanIo): Promise<number> {
     if (run.stdout.trim() === "") {
       // The CLI failed before it could preview (no such stack, wrong passphrase, …).
       const reason = run.stderr.trim().replace(/^error: /, "") || `pulumi exited with ${run.code}`;
-      io.err(`error: the preview of stack ${stack} failed: ${reason}\n`);
+      const hint =
+        stack === LOCAL_STACK && /no stack named/.test(reason)
+          ? " (run `npm start` first: it makes the local stack)"
+          : "";
+      io.err(`error: the preview of stack ${stack} failed: ${reason}${hint}\n`);
       return EXIT.error;
     }
   }
