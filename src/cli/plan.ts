@@ -53,23 +53,18 @@ interface Options {
   fromJson?: string;
 }
 
+const OPTIONS = {
+  stack: { type: "string" },
+  accounts: { type: "string", multiple: true },
+  format: { type: "string", default: "markdown" },
+  "from-json": { type: "string" },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
 function parseOptions(args: string[]): Options | { help: true } | { usageError: string } {
-  let values: ReturnType<typeof parse>["values"];
-  const parse = (argv: string[]) =>
-    parseArgs({
-      args: argv,
-      options: {
-        stack: { type: "string" },
-        accounts: { type: "string", multiple: true },
-        format: { type: "string", default: "markdown" },
-        "from-json": { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      allowPositionals: false,
-      strict: true,
-    });
+  let values: ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS }>>["values"];
   try {
-    values = parse(args).values;
+    values = parseArgs({ args, options: OPTIONS, allowPositionals: false, strict: true }).values;
   } catch (error) {
     return { usageError: (error as Error).message };
   }
