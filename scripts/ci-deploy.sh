@@ -35,9 +35,10 @@ npm run --silent pulumi -- config set --stack "$STACK" accountFiles \
   "$(node -e 'process.stdout.write(JSON.stringify(process.argv.slice(1)))' "${files[@]}")"
 
 step "plan"
+plan_markdown="${RUNNER_TEMP:-$(mktemp -d)}/plan.md"
 plan_status=0
-npm run --silent plan -- --stack "$STACK" --format markdown >plan.md || plan_status=$?
-if [[ -n "${GITHUB_STEP_SUMMARY:-}" ]]; then cat plan.md >>"$GITHUB_STEP_SUMMARY"; fi
+npm run --silent plan -- --stack "$STACK" --format markdown >"$plan_markdown" || plan_status=$?
+if [[ -n "${GITHUB_STEP_SUMMARY:-}" ]]; then cat "$plan_markdown" >>"$GITHUB_STEP_SUMMARY"; fi
 if [[ "$plan_status" != 0 && "$plan_status" != 3 ]]; then
   echo "::error::the plan failed (exit $plan_status); nothing was deployed"
   exit 1

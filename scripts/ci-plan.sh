@@ -10,7 +10,7 @@
 #   ACCOUNTS_FILES    accounts YAML files, space-separated (required): what the branch proposes
 #   APPROVAL_LABEL    name of the label that approves releases (default: release-approved)
 #   RELEASE_APPROVED  "true" when the pull request carries that label
-#   PLAN_MARKDOWN     where to write the Markdown (default: plan.md)
+#   PLAN_MARKDOWN     where to write the Markdown (default: plan.md in a new temporary directory)
 #   GITHUB_OUTPUT, GITHUB_STEP_SUMMARY  set by GitHub Actions; optional elsewhere
 # Outputs (GITHUB_OUTPUT): markdown=<file>, plan-exit-code=<0|1|2|3>.
 # Exit: 0 when the YAML is valid and the plan has no release or deletion, or the label approves
@@ -21,7 +21,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 : "${STACK:?STACK is required (the stack to preview)}"
 : "${ACCOUNTS_FILES:?ACCOUNTS_FILES is required (space-separated accounts YAML files)}"
 label=${APPROVAL_LABEL:-release-approved}
-markdown=${PLAN_MARKDOWN:-plan.md}
+markdown=${PLAN_MARKDOWN:-$(mktemp -d)/plan.md}
 read -r -a files <<<"$ACCOUNTS_FILES"
 
 echo "::group::validate ${files[*]}"
