@@ -22,8 +22,9 @@ block. Makes no Twilio call and changes nothing.
 
 Options:
   --stack <name>         the stack to preview ("local": the stack npm start made, .local/)
-  --accounts <file>      accounts YAML to preview instead of the stack's own accountFiles, for
-                         this preview only (repeatable; the stack's config is not changed)
+  --accounts <file>…     accounts YAML to preview instead of the stack's own accountFiles, for
+                         this preview only (several files, or the option repeated; the stack's
+                         config is not changed)
   --format <format>      markdown (default; fits a GitHub comment), text, or json
   --from-json <file>     render a saved \`pulumi preview --json\` output instead of running one
   -h, --help             show this help
@@ -62,12 +63,20 @@ const OPTIONS = {
 } as const;
 
 function parseOptions(args: string[]): Options | { help: true } | { usageError: string } {
-  let values: ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS }>>["values"];
+  let parsed: ReturnType<
+    typeof parseArgs<{ args: string[]; options: typeof OPTIONS; allowPositionals: true }>
+  >;
   try {
-    values = parseArgs({ args, options: OPTIONS, allowPositionals: false, strict: true }).values;
+    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
     return { usageError: (error as Error).message };
   }
+  const { values, positionals } = parsed;
+  // `--accounts a.yaml b.yaml` reads as two files, like `--accounts a.yaml --accounts b.yaml`.
+  if (positionals.length > 0 && !values.accounts) {
+    return { usageError: `unexpected argument '${positionals[0]}'` };
+  }
+  const accounts = values.accounts ? [...values.accounts, ...positionals] : undefined;
   if (values.help) return { help: true };
   if (!FORMATS.includes(values.format as Format)) {
     return { usageError: `--format expects one of ${FORMATS.join(", ")}, got '${values.format}'` };
@@ -75,7 +84,7 @@ function parseOptions(args: string[]): Options | { help: true } | { usageError: 
   if (values["from-json"] === undefined && !values.stack) {
     return { usageError: "--stack is required (or --from-json with a saved preview)" };
   }
-  if (values["from-json"] !== undefined && values.accounts) {
+  if (values["from-json"] !== undefined && accounts) {
     return { usageError: "--accounts cannot be used with --from-json (the preview already ran)" };
   }
   if (values.stack !== undefined && !/^[\w./-]+$/.test(values.stack)) {
@@ -83,7 +92,7 @@ function parseOptions(args: string[]): Options | { help: true } | { usageError: 
   }
   return {
     stack: values.stack,
-    accounts: values.accounts,
+    accounts,
     format: values.format as Format,
     fromJson: values["from-json"],
   };

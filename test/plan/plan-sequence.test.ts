@@ -26,23 +26,26 @@ interface Proposal {
   inbound?: string;
   smsUrl?: string;
   releaseA?: boolean;
+  withA?: boolean;
   withB?: boolean;
 }
 
 /** The accounts YAML a pull request proposes, written as a person writes it. */
 function accountsYaml(p: Proposal = {}): string {
   const lines = ["defaults:", "  country: CA", "accounts:"];
-  lines.push(`  - id: ${A.id}`, `    name: ${A.name}`);
-  if (p.releaseA) lines.push("    release: true");
-  lines.push(
-    "    messagingService:",
-    `      inboundRequestUrl: ${p.inbound ?? INBOUND}`,
-    `      stickySender: ${p.sticky ?? true}`,
-    "    numbers:",
-    "      - name: main",
-    '        areaCode: "514"',
-  );
-  if (p.smsUrl) lines.push(`        smsUrl: ${p.smsUrl}`);
+  if (p.withA ?? true) {
+    lines.push(`  - id: ${A.id}`, `    name: ${A.name}`);
+    if (p.releaseA) lines.push("    release: true");
+    lines.push(
+      "    messagingService:",
+      `      inboundRequestUrl: ${p.inbound ?? INBOUND}`,
+      `      stickySender: ${p.sticky ?? true}`,
+      "    numbers:",
+      "      - name: main",
+      '        areaCode: "514"',
+    );
+    if (p.smsUrl) lines.push(`        smsUrl: ${p.smsUrl}`);
+  }
   if (p.withB ?? true) {
     lines.push(
       `  - id: ${B.id}`,
@@ -267,12 +270,29 @@ describe("npm run plan through a stack's life", () => {
     expect(result.stdout).toContain(`\`\`\`\n${message}\n\`\`\``);
   });
 
-  it("says no changes when the YAML matches Twilio (exit 0), without the earlier --accounts", async () => {
-    const result = await plan();
-    expect({ code: result.code, stdout: result.stdout }).toEqual({
+  it("says no changes when the YAML matches Twilio (exit 0), without the earlier --accounts and with two files", async () => {
+    const noChanges = {
       code: 0,
       stdout: `### Twilio plan for stack \`${stack.stack}\`\n\n**No changes** to Twilio.\n`,
-    });
+    };
+    const result = await plan();
+    expect({ code: result.code, stdout: result.stdout }).toEqual(noChanges);
+    // The same accounts split over two files given to one --accounts: both reach the program.
+    const deployedA = join(dir, "a.yaml");
+    const deployedB = join(dir, "b.yaml");
+    writeFileSync(
+      deployedA,
+      accountsYaml({
+        sticky: false,
+        inbound: "https://hooks.example/v2/inbound",
+        smsUrl: "https://hooks.example/v2/sms",
+        releaseA: true,
+        withB: false,
+      }),
+    );
+    writeFileSync(deployedB, accountsYaml({ withA: false }));
+    const split = await plan("--accounts", deployedA, deployedB);
+    expect({ code: split.code, stdout: split.stdout }).toEqual(noChanges);
   });
 });
 

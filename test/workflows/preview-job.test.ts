@@ -103,10 +103,12 @@ describe("the pull-request plan job, run locally as the workflow runs it", () =>
     );
   });
 
-  it("validates, plans a new account, writes the comment with its marker and passes", () => {
-    const run = runPlanStep(proposal("add.yaml", accountsYaml([kept, added])));
+  it("validates, plans a new account from two files, writes the comment with its marker and passes", () => {
+    // Two files in ACCOUNTS_FILES: the kept account in one, the new one in the other.
+    const files = `${proposal("kept.yaml", accountsYaml([kept]))} ${proposal("add.yaml", accountsYaml([added]))}`;
+    const run = runPlanStep(files);
     expect(run.code).toBe(0);
-    expect(run.log).toContain("ok: 2 accounts (2 numbers) in 1 file");
+    expect(run.log).toContain("ok: 2 accounts (2 numbers) in 2 files");
     expect(run.log).toContain("plan: no release or deletion");
     expect(run.markdown.split("\n").slice(0, 2)).toEqual([
       `<!-- twilio-messaging-plan:${stack.stack} -->`,
