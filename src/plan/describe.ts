@@ -167,15 +167,41 @@ export function costLine(plan: Plan, style: Style): string {
   );
 }
 
+/** An account's changes that destroy something in Twilio, numbers first, for the warning block. */
+export function destructiveChanges(account: AccountPlan, style: Style): string[] {
+  const lines: string[] = [];
+  for (const n of account.numbers) {
+    const number = `number ${style.code(n.name)}${n.phoneNumber || n.sid ? ` (${[n.phoneNumber, n.sid].filter(Boolean).join(", ")})` : ""}`;
+    if (n.action === "release") lines.push(`release ${number}`);
+    if (n.action === "delete") lines.push(`DELETE ${number} (releases it in Twilio)`);
+    if (n.action === "replace") lines.push(`REPLACE ${number} (releases it, buys another)`);
+  }
+  const s = account.service;
+  if (s && (s.action === "delete" || s.action === "replace")) {
+    const label = `Messaging Service${s.friendlyName ? ` "${style.plain(s.friendlyName)}"` : ""}${s.sid ? ` (${s.sid})` : ""}`;
+    lines.push(
+      s.action === "delete"
+        ? `delete ${label}`
+        : `REPLACE ${label} (deleted, then created again with a new SID)`,
+    );
+  }
+  for (const a of account.attachments) {
+    const subject = `number ${style.code(a.numberName)}${a.phoneNumber ? ` (${a.phoneNumber})` : ""}`;
+    if (a.action === "detach") lines.push(`detach ${subject} from its Messaging Service`);
+    if (a.action === "reattach") {
+      const reasons = a.reasons.length > 0 ? `: ${a.reasons.join(", ")}` : "";
+      lines.push(`detach and re-attach ${subject} (replace${reasons})`);
+    }
+  }
+  return lines;
+}
+
 /** One line per account with destructive changes: "Name (id): release number `main` (…); …". */
 export function destructiveLines(plan: Plan, style: Style): string[] {
-  const byAccount = new Map<string, { title: string; what: string[] }>();
-  for (const d of plan.destructive) {
-    const entry = byAccount.get(d.accountId) ?? { title: accountTitle(d, style), what: [] };
-    entry.what.push(style === TEXT_STYLE ? d.what.replaceAll("`", "") : d.what);
-    byAccount.set(d.accountId, entry);
-  }
-  return [...byAccount.values()].map((e) => `${e.title}: ${e.what.join("; ")}`);
+  return plan.accounts
+    .map((account) => ({ account, what: destructiveChanges(account, style) }))
+    .filter(({ what }) => what.length > 0)
+    .map(({ account, what }) => `${accountTitle(account, style)}: ${what.join("; ")}`);
 }
 
 export function destructiveHeadline(plan: Plan): string {

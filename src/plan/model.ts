@@ -5,6 +5,8 @@
  *
  * It renders what the preview says, nothing more: a step the engine plans is shown as planned.
  */
+// describe.ts imports only types from here: no cycle at run time.
+import { destructiveChanges, TEXT_STYLE } from "./describe";
 import { type Preview, type PreviewStep, type ResourceState, UNKNOWN_VALUE } from "./preview-json";
 import { NUMBER_MONTHLY_CENTS } from "./prices";
 
@@ -248,7 +250,11 @@ export function buildPlan(preview: Preview, stack: string, projectRoot?: string)
     a.attachments.sort((x, y) => x.numberName.localeCompare(y.numberName));
   }
   const destructive = accounts.flatMap((a) =>
-    destructiveOf(a).map((what) => ({ accountId: a.accountId, accountName: a.accountName, what })),
+    destructiveChanges(a, TEXT_STYLE).map((what) => ({
+      accountId: a.accountId,
+      accountName: a.accountName,
+      what,
+    })),
   );
   const plans: AccountPlan[] = accounts;
   const numbers = plans.flatMap((a) => a.numbers);
@@ -324,11 +330,6 @@ function accountNames(preview: Preview): Map<string, string> {
     }
   }
   return names;
-}
-
-function describeNumber(n: Pick<NumberPlan, "name" | "phoneNumber" | "sid">): string {
-  const ids = [n.phoneNumber, n.sid].filter(Boolean).join(", ");
-  return `number \`${n.name}\`${ids ? ` (${ids})` : ""}`;
 }
 
 function splitWebhooks(account: AccountDraft, on: string, changes: FieldChange[]): FieldChange[] {
@@ -414,36 +415,6 @@ function addAttachmentStep(account: AccountDraft, step: PreviewStep, op: string)
     const reasons = step.replaceReasons ?? [];
     account.attachments.push({ action: "reattach", numberName, phoneNumber, reasons });
   }
-}
-
-/** The account's changes that destroy something in Twilio, numbers first, for the warning block. */
-function destructiveOf(account: AccountPlan): string[] {
-  const lines: string[] = [];
-  for (const n of account.numbers) {
-    if (n.action === "release") lines.push(`release ${describeNumber(n)}`);
-    if (n.action === "delete") lines.push(`DELETE ${describeNumber(n)} (releases it in Twilio)`);
-    if (n.action === "replace") {
-      lines.push(`REPLACE ${describeNumber(n)} (releases it, buys another)`);
-    }
-  }
-  const s = account.service;
-  if (s && (s.action === "delete" || s.action === "replace")) {
-    const label = `Messaging Service${s.friendlyName ? ` "${s.friendlyName}"` : ""}${s.sid ? ` (${s.sid})` : ""}`;
-    lines.push(
-      s.action === "delete"
-        ? `delete ${label}`
-        : `REPLACE ${label} (deleted, then created again with a new SID)`,
-    );
-  }
-  for (const a of account.attachments) {
-    const subject = `number \`${a.numberName}\`${a.phoneNumber ? ` (${a.phoneNumber})` : ""}`;
-    if (a.action === "detach") lines.push(`detach ${subject} from its Messaging Service`);
-    if (a.action === "reattach") {
-      const reasons = a.reasons.length > 0 ? `: ${a.reasons.join(", ")}` : "";
-      lines.push(`detach and re-attach ${subject} (replace${reasons})`);
-    }
-  }
-  return lines;
 }
 
 /**

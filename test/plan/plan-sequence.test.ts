@@ -201,6 +201,9 @@ describe("npm run plan through a stack's life", () => {
       `- webhook of Messaging Service: \`inboundRequestUrl\`: \`${INBOUND}\` → \`https://hooks.example/v2/inbound\`\n`,
     );
     expect(result.stdout).toContain("webhooks: 2 changed");
+    expect(result.stdout).toContain(
+      "**Monthly cost: +$0.00** · numbers managed: 2 → 2 (≈ $2.30/month at $1.15 per number; Messaging Services are free)",
+    );
     expect(result.code).toBe(replacesAttachment(steps) ? 3 : 0);
     if (replacesAttachment(steps)) {
       expect(result.stdout).toContain("detach and re-attach number `main`");
