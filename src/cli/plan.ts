@@ -1,0 +1,192 @@
+/**
+ * `npm run plan -- --stack NAME [--accounts FILE…] [--format markdown|text|json] [--from-json FILE]`:
+ * what a deployment of the stack would do, per customer account, from the real
+ * `pulumi preview --json` (src/plan/). Exit codes: 0 a plan without releases or deletions, 3 a plan
+ * with any, 1 an error, 2 a usage error. See docs/plan.md.
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { repoRoot } from "../../scripts/lib/pulumi";
+import { buildPlan, EXIT, exitCodeOf, type Plan } from "../plan/model";
+import { parsePreviewJson } from "../plan/preview-json";
+import { renderJson, renderMarkdown, renderText } from "../plan/render";
+import { LOCAL_STACK, runPreview } from "../plan/run-preview";
+
+const USAGE = `Usage: npm run plan -- --stack <name> [options]
+
+Runs the real \`pulumi preview --json\` of the stack and shows, per customer account, the numbers
+to buy, adopt or release, the Messaging Services to create, update or delete, the attachments and
+webhooks that change, and the monthly cost delta. Releases and deletions come first, in a warning
+block. Makes no Twilio call and changes nothing.
+
+Options:
+  --stack <name>         the stack to preview ("local": the stack npm start made, .local/)
+  --accounts <file>…     accounts YAML to preview instead of the stack's own accountFiles, for
+                         this preview only (several files, or the option repeated; the stack's
+                         config is not changed)
+  --format <format>      markdown (default; fits a GitHub comment), text, or json
+  --from-json <file>     render a saved \`pulumi preview --json\` output instead of running one
+  -h, --help             show this help
+
+Backend: PULUMI_BACKEND_URL and PULUMI_CONFIG_PASSPHRASE, or the local backend .local/pulumi-state.
+Twilio credentials: TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (the providers need them to start;
+a preview calls no Twilio API).
+
+Exit codes: 0 a plan without releases or deletions (or no changes), 3 a plan that releases a
+number or deletes a Messaging Service or an attachment, 1 an error (e.g. invalid YAML), 2 usage.
+`;
+
+const FORMATS = ["markdown", "text", "json"] as const;
+type Format = (typeof FORMATS)[number];
+
+export interface PlanIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  /** The user's working directory (npm sets INIT_CWD): relative --accounts paths start there. */
+  cwd: string;
+}
+
+interface Options {
+  stack?: string;
+  accounts?: string[];
+  format: Format;
+  fromJson?: string;
+}
+
+const OPTIONS = {
+  stack: { type: "string" },
+  accounts: { type: "string", multiple: true },
+  format: { type: "string", default: "markdown" },
+  "from-json": { type: "string" },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
+function parseOptions(args: string[]): Options | { help: true } | { usageError: string } {
+  let parsed: ReturnType<
+    typeof parseArgs<{ args: string[]; options: typeof OPTIONS; allowPositionals: true }>
+  >;
+  try {
+    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    return { usageError: (error as Error).message };
+  }
+  const { values, positionals } = parsed;
+  // `--accounts a.yaml b.yaml` reads as two files, like `--accounts a.yaml --accounts b.yaml`.
+  if (positionals.length > 0 && !values.accounts) {
+    return { usageError: `unexpected argument '${positionals[0]}'` };
+  }
+  const accounts = values.accounts ? [...values.accounts, ...positionals] : undefined;
+  if (values.help) return { help: true };
+  if (!FORMATS.includes(values.format as Format)) {
+    return { usageError: `--format expects one of ${FORMATS.join(", ")}, got '${values.format}'` };
+  }
+  if (values["from-json"] === undefined && !values.stack) {
+    return { usageError: "--stack is required (or --from-json with a saved preview)" };
+  }
+  if (values["from-json"] !== undefined && accounts) {
+    return { usageError: "--accounts cannot be used with --from-json (the preview already ran)" };
+  }
+  if (values.stack !== undefined && !/^[\w./-]+$/.test(values.stack)) {
+    return { usageError: `--stack expects a stack name, got '${values.stack}'` };
+  }
+  return {
+    stack: values.stack,
+    accounts,
+    format: values.format as Format,
+    fromJson: values["from-json"],
+  };
+}
+
+/** The stack named in a preview's URNs (urn:pulumi:<stack>::<project>::…). */
+function stackOfPreview(text: string): string {
+  return text.match(/"urn:pulumi:([^:"]+)::/)?.[1] ?? "(unknown stack)";
+}
+
+function render(plan: Plan, format: Format): string {
+  if (format === "json") return renderJson(plan);
+  if (format === "text") return renderText(plan);
+  return renderMarkdown(plan, {
+    fullPlanHint: `\`npm run plan -- --stack ${plan.stack} --format text\` prints every account`,
+  });
+}
+
+export async function runPlan(args: string[], io: PlanIo): Promise<number> {
+  const options = parseOptions(args);
+  if ("help" in options) {
+    io.out(USAGE);
+    return EXIT.ok;
+  }
+  if ("usageError" in options) {
+    io.err(`error: ${options.usageError}\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  let text: string;
+  let source: string;
+  if (options.fromJson !== undefined) {
+    source = options.fromJson;
+    try {
+      text = readFileSync(resolve(io.cwd, options.fromJson), "utf8");
+    } catch (error) {
+      io.err(
+        `error: cannot read ${options.fromJson}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`,
+      );
+      return EXIT.error;
+    }
+  } else {
+    const stack = options.stack as string;
+    source = `pulumi preview --json of stack ${stack}`;
+    const run = await runPreview({
+      stack,
+      accounts: options.accounts,
+      cwd: io.cwd,
+      log: (line) => io.err(`[plan] ${line}\n`),
+    });
+    text = run.stdout;
+    if (run.stdout.trim() === "") {
+      // The CLI failed before it could preview (no such stack, wrong passphrase, …).
+      const reason = run.stderr.trim().replace(/^error: /, "") || `pulumi exited with ${run.code}`;
+      const hint =
+        stack === LOCAL_STACK && /no stack named/.test(reason)
+          ? " (run `npm start` first: it makes the local stack)"
+          : "";
+      io.err(`error: the preview of stack ${stack} failed: ${reason}${hint}\n`);
+      return EXIT.error;
+    }
+  }
+  let plan: Plan;
+  try {
+    const preview = parsePreviewJson(text, source);
+    plan = buildPlan(preview, options.stack ?? stackOfPreview(text), repoRoot);
+  } catch (error) {
+    io.err(`error: ${(error as Error).message}\n`);
+    return EXIT.error;
+  }
+  io.out(render(plan, options.format));
+  const code = exitCodeOf(plan);
+  if (code === EXIT.error) {
+    // Reason first: the program's own messages (file:line:column for invalid YAML), then context.
+    io.err(
+      `${plan.errors.join("\n")}\n[plan] the preview of stack ${plan.stack} failed; nothing was changed\n`,
+    );
+  } else if (code === EXIT.destructive) {
+    io.err(`[plan] this plan releases or deletes: ${plan.destructive.length} change(s) (exit 3)\n`);
+  }
+  return code;
+}
+
+if (require.main === module) {
+  runPlan(process.argv.slice(2), {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    cwd: process.env.INIT_CWD ?? process.cwd(),
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: Error) => {
+      process.stderr.write(`error: ${error.message}\n`);
+      process.exitCode = EXIT.error;
+    },
+  );
+}

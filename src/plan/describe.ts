@@ -1,0 +1,210 @@
+/**
+ * The sentences of a plan, shared by the Markdown and text renderers: one wording, two styles.
+ */
+import type {
+  AccountPlan,
+  AttachmentPlan,
+  FieldChange,
+  NumberPlan,
+  Plan,
+  WebhookChange,
+} from "./model";
+import { UNKNOWN_VALUE } from "./preview-json";
+import { formatUsd } from "./prices";
+
+/** How a renderer marks code and emphasis (Markdown: backticks and bold; text: nothing). */
+export interface Style {
+  code(text: string): string;
+  strong(text: string): string;
+  /** Escapes text from the YAML (account names) for the output format. */
+  plain(text: string): string;
+}
+
+export const TEXT_STYLE: Style = { code: (t) => t, strong: (t) => t, plain: (t) => t };
+
+export function plural(count: number, word: string, pluralWord = `${word}s`): string {
+  return `${count.toLocaleString("en-US")} ${count === 1 ? word : pluralWord}`;
+}
+
+export function formatValue(value: unknown, style: Style): string {
+  if (value === undefined || value === null) return "(not set)";
+  if (value === UNKNOWN_VALUE) return "(known after deploy)";
+  return style.code(typeof value === "string" ? value : JSON.stringify(value));
+}
+
+function change(c: FieldChange, style: Style): string {
+  return `${style.code(c.field)}: ${formatValue(c.from, style)} → ${formatValue(c.to, style)}`;
+}
+
+export function accountTitle(
+  account: Pick<AccountPlan, "accountId" | "accountName">,
+  style: Style,
+): string {
+  return account.accountName === account.accountId
+    ? style.code(account.accountId)
+    : `${style.strong(style.plain(account.accountName))} (${style.code(account.accountId)})`;
+}
+
+function numberIds(n: NumberPlan, style: Style): string {
+  const ids = [n.phoneNumber, n.sid].filter((v): v is string => Boolean(v)).map(style.code);
+  return ids.length > 0 ? ` (${ids.join(", ")})` : "";
+}
+
+function cost(cents: number): string {
+  return cents === 0 ? "" : ` · ${formatUsd(cents, { sign: true })}/month`;
+}
+
+export function describeNumber(n: NumberPlan, style: Style): string {
+  const name = style.code(n.name);
+  switch (n.action) {
+    case "buy":
+      return `buy number ${name} in area code ${style.code(n.areaCode ?? "?")}${n.country ? ` (${n.country})` : ""}${cost(n.monthlyCents)}`;
+    case "adopt":
+      return `adopt number ${name}${numberIds(n, style)} (already in the Twilio account: no new cost)`;
+    case "release":
+      return `RELEASE number ${name}${numberIds(n, style)}${cost(n.monthlyCents)}`;
+    case "delete":
+      return `DELETE number ${name}${numberIds(n, style)}${cost(n.monthlyCents)}`;
+    case "replace":
+      return `REPLACE number ${name}${numberIds(n, style)} (released, another one bought)`;
+    case "forget":
+      return `forget released number ${name}${numberIds(n, style)} (state only, no Twilio call)`;
+    case "skip":
+      return `number ${name} is marked release: true before it was bought: nothing to buy or release`;
+    case "update":
+      return `update number ${name}${numberIds(n, style)}: ${n.changes.map((c) => change(c, style)).join("; ")}`;
+  }
+}
+
+export function describeService(account: AccountPlan, style: Style): string | undefined {
+  const s = account.service;
+  if (!s) return undefined;
+  const what = `Messaging Service${s.friendlyName ? ` ${style.code(s.friendlyName)}` : ""}${s.sid ? ` (${style.code(s.sid)})` : ""}`;
+  const changes = s.changes.map((c) => change(c, style)).join("; ");
+  switch (s.action) {
+    case "create":
+      return `create ${what}`;
+    case "delete":
+      return `DELETE ${what}`;
+    case "replace":
+      return `REPLACE ${what} (deleted, created again with a new SID)${changes ? `: ${changes}` : ""}`;
+    case "update":
+      return `update ${what}: ${changes}`;
+  }
+}
+
+export function describeAttachment(a: AttachmentPlan, style: Style): string {
+  const number = `number ${style.code(a.numberName)}${a.phoneNumber ? ` (${style.code(a.phoneNumber)})` : ""}`;
+  switch (a.action) {
+    case "attach":
+      return `attach ${number} to the Messaging Service`;
+    case "detach":
+      return `DETACH ${number} from the Messaging Service`;
+    case "reattach":
+      return `DETACH and re-attach ${number} (the preview plans a replacement${a.reasons.length ? `: ${a.reasons.join(", ")}` : ""})`;
+  }
+}
+
+export function describeWebhook(w: WebhookChange, style: Style): string {
+  return `webhook of ${w.on}: ${change(w, style)}`;
+}
+
+/** Every line of an account's section, in reading order. */
+export function accountLines(account: AccountPlan, style: Style): string[] {
+  return [
+    ...account.numbers.map((n) => describeNumber(n, style)),
+    ...[describeService(account, style)].filter((l): l is string => l !== undefined),
+    ...account.attachments.map((a) => describeAttachment(a, style)),
+    ...account.webhooks.map((w) => describeWebhook(w, style)),
+  ];
+}
+
+/** "3 accounts change · numbers: 2 to buy, …" */
+export function summaryLine(plan: Plan): string {
+  const t = plan.totals;
+  const part = (label: string, items: Array<[number, string]>) => {
+    const listed = items
+      .filter(([n]) => n > 0)
+      .map(([n, what]) => `${n.toLocaleString("en-US")} ${what}`);
+    return listed.length > 0 ? `${label}: ${listed.join(", ")}` : undefined;
+  };
+  return [
+    `${plural(t.accountsChanged, "account")} ${t.accountsChanged === 1 ? "changes" : "change"}`,
+    part("numbers", [
+      [t.numbersToBuy, "to buy"],
+      [t.numbersToAdopt, "to adopt"],
+      [t.numbersToRelease, "to release"],
+      [t.numbersUpdated, "to update"],
+    ]),
+    part("Messaging Services", [
+      [t.servicesToCreate, "to create"],
+      [t.servicesToUpdate, "to update"],
+      [t.servicesToDelete, "to delete"],
+    ]),
+    part("attachments", [
+      [t.attachmentsAdded, "added"],
+      [t.attachmentsRemoved, "removed"],
+    ]),
+    part("webhooks", [[t.webhooksChanged, "changed"]]),
+  ]
+    .filter((p): p is string => p !== undefined)
+    .join(" · ");
+}
+
+/** "Monthly cost: +$1.15 (…) · numbers managed: 3 → 4 (≈ $4.60/month)" */
+export function costLine(plan: Plan, style: Style): string {
+  const t = plan.totals;
+  const price = formatUsd(t.numberMonthlyCents);
+  const parts: string[] = [];
+  if (t.numbersToBuy > 0) parts.push(`${plural(t.numbersToBuy, "number")} bought × ${price}`);
+  const released = plan.accounts.flatMap((a) => a.numbers).filter((n) => n.monthlyCents < 0).length;
+  if (released > 0) parts.push(`${plural(released, "number")} released × -${price}`);
+  const detail = parts.length > 0 ? ` (${parts.join(", ")})` : "";
+  return (
+    `${style.strong(`Monthly cost: ${formatUsd(t.monthlyDeltaCents, { sign: true })}`)}${detail}` +
+    ` · numbers managed: ${t.managedNumbersBefore.toLocaleString("en-US")} → ${t.managedNumbersAfter.toLocaleString("en-US")}` +
+    ` (≈ ${formatUsd(t.managedNumbersAfter * t.numberMonthlyCents)}/month at ${price} per number; Messaging Services are free)`
+  );
+}
+
+/** An account's changes that destroy something in Twilio, numbers first, for the warning block. */
+export function destructiveChanges(account: AccountPlan, style: Style): string[] {
+  const lines: string[] = [];
+  for (const n of account.numbers) {
+    const number = `number ${style.code(n.name)}${n.phoneNumber || n.sid ? ` (${[n.phoneNumber, n.sid].filter(Boolean).join(", ")})` : ""}`;
+    if (n.action === "release") lines.push(`release ${number}`);
+    if (n.action === "delete") lines.push(`DELETE ${number} (releases it in Twilio)`);
+    if (n.action === "replace") lines.push(`REPLACE ${number} (releases it, buys another)`);
+  }
+  const s = account.service;
+  if (s && (s.action === "delete" || s.action === "replace")) {
+    const label = `Messaging Service${s.friendlyName ? ` "${style.plain(s.friendlyName)}"` : ""}${s.sid ? ` (${s.sid})` : ""}`;
+    lines.push(
+      s.action === "delete"
+        ? `delete ${label}`
+        : `REPLACE ${label} (deleted, then created again with a new SID)`,
+    );
+  }
+  for (const a of account.attachments) {
+    const subject = `number ${style.code(a.numberName)}${a.phoneNumber ? ` (${a.phoneNumber})` : ""}`;
+    if (a.action === "detach") lines.push(`detach ${subject} from its Messaging Service`);
+    if (a.action === "reattach") {
+      const reasons = a.reasons.length > 0 ? `: ${a.reasons.join(", ")}` : "";
+      lines.push(`detach and re-attach ${subject} (replace${reasons})`);
+    }
+  }
+  return lines;
+}
+
+/** One line per account with destructive changes: "Name (id): release number `main` (…); …". */
+export function destructiveLines(plan: Plan, style: Style): string[] {
+  return plan.accounts
+    .map((account) => ({ account, what: destructiveChanges(account, style) }))
+    .filter(({ what }) => what.length > 0)
+    .map(({ account, what }) => `${accountTitle(account, style)}: ${what.join("; ")}`);
+}
+
+export function destructiveHeadline(plan: Plan): string {
+  const accounts = new Set(plan.destructive.map((d) => d.accountId)).size;
+  return `This plan releases or deletes in Twilio (cannot be undone): ${plural(plan.destructive.length, "change")} in ${plural(accounts, "account")}`;
+}

@@ -1,0 +1,431 @@
+/**
+ * Turns a `pulumi preview --json` into a plan a reviewer reads: per customer account, what happens
+ * to its numbers, its Messaging Service, the attachments and the webhooks, what it costs per month,
+ * and which changes destroy something (releases, deletions, replacements).
+ *
+ * It renders what the preview says, nothing more: a step the engine plans is shown as planned.
+ */
+// describe.ts imports only types from here: no cycle at run time.
+import { destructiveChanges, TEXT_STYLE } from "./describe";
+import { type Preview, type PreviewStep, type ResourceState, UNKNOWN_VALUE } from "./preview-json";
+import { NUMBER_MONTHLY_CENTS } from "./prices";
+
+/** Resource types of the project's program (pulumi/, providers/). */
+export const TYPES = {
+  phoneNumber: "pulumi-nodejs:dynamic/twilio:PhoneNumber",
+  messagingService: "pulumi-nodejs:dynamic/twilio:MessagingService",
+  attachment: "pulumi-nodejs:dynamic/twilio:ServiceNumber",
+  numberGuard: "pulumi-nodejs:dynamic/twilio:NumberGuard",
+  account: "twilio-messaging:index:Account",
+  stack: "pulumi:pulumi:Stack",
+} as const;
+
+/** A declared field whose value changes; `to` may be UNKNOWN_VALUE (known after the deployment). */
+export interface FieldChange {
+  field: string;
+  from: unknown;
+  to: unknown;
+}
+
+export interface NumberPlan {
+  name: string;
+  /**
+   * buy / adopt: a new number in the stack; release: Twilio releases it; update: a declared field
+   * other than a webhook changes; delete / replace: the engine would delete the number (the
+   * providers refuse, but the plan shows it loudly); forget: a released number's entry leaves the
+   * state (no Twilio call); skip: declared `release: true` before it was ever bought (no call).
+   */
+  action: "buy" | "adopt" | "release" | "update" | "delete" | "replace" | "forget" | "skip";
+  sid?: string;
+  phoneNumber?: string;
+  areaCode?: string;
+  country?: string;
+  changes: FieldChange[];
+  /** What this change adds to (or removes from) the monthly bill, in US cents. */
+  monthlyCents: number;
+}
+
+export interface ServicePlan {
+  action: "create" | "update" | "delete" | "replace";
+  friendlyName?: string;
+  sid?: string;
+  /** Changed settings other than webhooks (those are listed under `webhooks`). */
+  changes: FieldChange[];
+}
+
+export interface AttachmentPlan {
+  /** attach: the number joins the service; detach: it leaves; reattach: detached, then attached again. */
+  action: "attach" | "detach" | "reattach";
+  numberName: string;
+  phoneNumber?: string;
+  /** For a reattach: the fields that make the engine replace the attachment. */
+  reasons: string[];
+}
+
+export interface WebhookChange {
+  /** "number main" or "Messaging Service". */
+  on: string;
+  field: string;
+  from: unknown;
+  to: unknown;
+}
+
+export interface AccountPlan {
+  accountId: string;
+  accountName: string;
+  numbers: NumberPlan[];
+  service?: ServicePlan;
+  attachments: AttachmentPlan[];
+  webhooks: WebhookChange[];
+  monthlyCents: number;
+}
+
+/** Every change that destroys something in Twilio, for the warning block. */
+export interface DestructiveChange {
+  accountId: string;
+  accountName: string;
+  /** e.g. "release number `main` (+15145550100, PN…)". */
+  what: string;
+}
+
+export interface PlanTotals {
+  accountsChanged: number;
+  numbersToBuy: number;
+  numbersToAdopt: number;
+  numbersToRelease: number;
+  numbersUpdated: number;
+  servicesToCreate: number;
+  servicesToUpdate: number;
+  servicesToDelete: number;
+  attachmentsAdded: number;
+  attachmentsRemoved: number;
+  webhooksChanged: number;
+  /** Buys minus releases, priced (src/plan/prices.ts). */
+  monthlyDeltaCents: number;
+  /** Active numbers the stack manages before and after the deployment. */
+  managedNumbersBefore: number;
+  managedNumbersAfter: number;
+  numberMonthlyCents: number;
+}
+
+export interface Plan {
+  stack: string;
+  /** Accounts with at least one Twilio change, by name. */
+  accounts: AccountPlan[];
+  destructive: DestructiveChange[];
+  totals: PlanTotals;
+  /** Numbers to buy per area code, e.g. { "514": 3 }. */
+  buysByAreaCode: Record<string, number>;
+  /** Steps that change only Pulumi's bookkeeping (number guard, components): no Twilio call. */
+  stateOnlyChanges: number;
+  /** The preview's errors, reason first; a plan with errors is not a plan. */
+  errors: string[];
+  /** The preview's warnings worth a reader's time. */
+  warnings: string[];
+}
+
+/** Exit codes of `npm run plan` (docs/plan.md). */
+export const EXIT = { ok: 0, error: 1, usage: 2, destructive: 3 } as const;
+
+export function exitCodeOf(plan: Plan): number {
+  if (plan.errors.length > 0) return EXIT.error;
+  return plan.destructive.length > 0 ? EXIT.destructive : EXIT.ok;
+}
+
+export function hasChanges(plan: Plan): boolean {
+  return plan.accounts.length > 0;
+}
+
+const REPLACE_OPS = new Set(["replace", "create-replacement", "delete-replaced"]);
+const WEBHOOK_FIELD = /(Url|Callback|Method)$/;
+/** Inputs that identify or file a resource; never shown as a changed setting. */
+const BOOKKEEPING_INPUTS = new Set([
+  "__provider",
+  "accountId",
+  "marker",
+  "numberName",
+  "kind",
+  "areaCode",
+  "country",
+  "adoptSid",
+  "adoptPhoneNumber",
+  "release",
+]);
+/** Pulumi warnings every run prints here (the dynamic provider plugin is found on PATH on purpose). */
+const NOISE_WARNINGS = [/using pulumi-resource-pulumi-nodejs from \$PATH/];
+
+/** The last `::`-separated part of a URN: the resource's name. */
+export function urnName(urn: string): string {
+  return urn.slice(urn.lastIndexOf("::") + 2);
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" && value !== UNKNOWN_VALUE ? value : undefined;
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** What Twilio held at the last deployment: the outputs (they record what Twilio returned). */
+function oldValues(state: ResourceState | undefined): Record<string, unknown> {
+  return { ...state?.inputs, ...state?.outputs };
+}
+
+/** Declared fields whose new value differs from the old one. */
+function changedFields(step: PreviewStep): FieldChange[] {
+  const olds = oldValues(step.oldState);
+  const news = step.newState?.inputs ?? {};
+  return Object.entries(news)
+    .filter(([field, to]) => !BOOKKEEPING_INPUTS.has(field) && to !== undefined)
+    .filter(([field, to]) => !same(olds[field], to))
+    .map(([field, to]) => ({ field, from: olds[field], to }));
+}
+
+/** Reason first: drops Pulumi's "error: <type> resource '<name>': property … has a problem:" lead. */
+export function cleanDiagnostic(message: string, projectRoot?: string): string {
+  let text = message.trim().replace(/^error: /, "");
+  const problem = text.match(
+    /^\S+ resource '[^']*': property \S+ value .*? has a problem: ([\s\S]*)$/,
+  );
+  if (problem?.[1]) text = problem[1];
+  if (projectRoot) text = text.split(`${projectRoot}/`).join("");
+  return text;
+}
+
+type AccountDraft = AccountPlan;
+
+/** Builds the plan of a stack from its preview. `projectRoot` shortens file paths in errors. */
+export function buildPlan(preview: Preview, stack: string, projectRoot?: string): Plan {
+  const names = accountNames(preview);
+  const drafts = new Map<string, AccountDraft>();
+  const draft = (accountId: string): AccountDraft => {
+    let found = drafts.get(accountId);
+    if (!found) {
+      found = {
+        accountId,
+        accountName: names.get(accountId) ?? accountId,
+        numbers: [],
+        attachments: [],
+        webhooks: [],
+        monthlyCents: 0,
+      };
+      drafts.set(accountId, found);
+    }
+    return found;
+  };
+  let managedBefore = 0;
+  let stateOnlyChanges = 0;
+  const seen = new Set<string>();
+
+  for (const step of preview.steps) {
+    const state = step.newState ?? step.oldState;
+    const type = state?.type ?? "";
+    if (type === TYPES.stack) managedBefore = activeNumbersInOutputs(step.oldState);
+    if (step.op === "same" || step.op === "read" || step.op === "refresh") continue;
+    // A replacement may appear as one `replace` step or as its two halves: count it once.
+    if (seen.has(`${step.urn} ${REPLACE_OPS.has(step.op) ? "replace" : step.op}`)) continue;
+    seen.add(`${step.urn} ${REPLACE_OPS.has(step.op) ? "replace" : step.op}`);
+    const op = REPLACE_OPS.has(step.op) ? "replace" : step.op;
+    const parent = state?.parent;
+    const accountId = parent?.includes(`${TYPES.account}::`) ? urnName(parent) : undefined;
+    if (!accountId || !isTwilioType(type)) {
+      stateOnlyChanges++;
+      continue;
+    }
+    const account = draft(accountId);
+    if (type === TYPES.phoneNumber) addNumberStep(account, step, op);
+    else if (type === TYPES.messagingService) addServiceStep(account, step, op);
+    else addAttachmentStep(account, step, op);
+  }
+
+  const accounts = [...drafts.values()]
+    .filter((a) => a.numbers.length + a.attachments.length + a.webhooks.length > 0 || a.service)
+    .sort(
+      (a, b) =>
+        a.accountName.localeCompare(b.accountName) || a.accountId.localeCompare(b.accountId),
+    );
+  for (const a of accounts) {
+    a.numbers.sort((x, y) => x.name.localeCompare(y.name));
+    a.attachments.sort((x, y) => x.numberName.localeCompare(y.numberName));
+  }
+  const destructive = accounts.flatMap((a) =>
+    destructiveChanges(a, TEXT_STYLE).map((what) => ({
+      accountId: a.accountId,
+      accountName: a.accountName,
+      what,
+    })),
+  );
+  const plans: AccountPlan[] = accounts;
+  const numbers = plans.flatMap((a) => a.numbers);
+  const count = <T>(list: T[], test: (item: T) => boolean) => list.filter(test).length;
+  const services = plans.flatMap((a) => (a.service ? [a.service] : []));
+  const attachments = plans.flatMap((a) => a.attachments);
+  const buysByAreaCode: Record<string, number> = {};
+  for (const n of numbers) {
+    if (n.action === "buy") {
+      const key = n.areaCode ?? "?";
+      buysByAreaCode[key] = (buysByAreaCode[key] ?? 0) + 1;
+    }
+  }
+  return {
+    stack,
+    accounts: plans,
+    destructive,
+    totals: {
+      accountsChanged: plans.length,
+      numbersToBuy: count(numbers, (n) => n.action === "buy"),
+      numbersToAdopt: count(numbers, (n) => n.action === "adopt"),
+      numbersToRelease: count(numbers, (n) => ["release", "delete", "replace"].includes(n.action)),
+      numbersUpdated: count(numbers, (n) => n.action === "update"),
+      servicesToCreate: count(services, (s) => s.action === "create"),
+      servicesToUpdate: count(services, (s) => s.action === "update"),
+      servicesToDelete: count(services, (s) => s.action === "delete" || s.action === "replace"),
+      attachmentsAdded: count(attachments, (a) => a.action !== "detach"),
+      attachmentsRemoved: count(attachments, (a) => a.action !== "attach"),
+      webhooksChanged: plans.reduce((sum, a) => sum + a.webhooks.length, 0),
+      monthlyDeltaCents: plans.reduce((sum, a) => sum + a.monthlyCents, 0),
+      managedNumbersBefore: managedBefore,
+      managedNumbersAfter:
+        managedBefore +
+        count(numbers, (n) => n.action === "buy" || n.action === "adopt") -
+        count(numbers, (n) => ["release", "delete", "replace"].includes(n.action)),
+      numberMonthlyCents: NUMBER_MONTHLY_CENTS,
+    },
+    buysByAreaCode,
+    stateOnlyChanges,
+    errors: preview.diagnostics
+      .filter((d) => d.severity === "error")
+      .flatMap((d) => cleanDiagnostic(d.message, projectRoot).split("\n")),
+    warnings: preview.diagnostics
+      .filter((d) => d.severity === "warning" && !NOISE_WARNINGS.some((re) => re.test(d.message)))
+      .map((d) => cleanDiagnostic(d.message.replace(/^warning: /, ""), projectRoot)),
+  };
+}
+
+function isTwilioType(type: string): boolean {
+  return type === TYPES.phoneNumber || type === TYPES.messagingService || type === TYPES.attachment;
+}
+
+/**
+ * Account names by id. The number guard's inputs carry every declared number's account name (new
+ * inputs for what the YAML says now, old ones for what it said), the stack's last outputs the rest.
+ */
+function accountNames(preview: Preview): Map<string, string> {
+  const names = new Map<string, string>();
+  const remember = (id: unknown, name: unknown) => {
+    if (typeof id === "string" && typeof name === "string" && !names.has(id)) names.set(id, name);
+  };
+  for (const step of preview.steps) {
+    for (const state of [step.newState, step.oldState]) {
+      if (state?.type === TYPES.numberGuard) {
+        const numbers = (state.inputs?.numbers ?? {}) as Record<string, Record<string, unknown>>;
+        for (const n of Object.values(numbers)) remember(n.accountId, n.accountName);
+      }
+      if (state?.type === TYPES.stack && Array.isArray(state.outputs?.accounts)) {
+        for (const a of state.outputs.accounts as Record<string, unknown>[]) {
+          remember(a.accountId, a.name);
+        }
+      }
+    }
+  }
+  return names;
+}
+
+function splitWebhooks(account: AccountDraft, on: string, changes: FieldChange[]): FieldChange[] {
+  for (const c of changes.filter((c) => WEBHOOK_FIELD.test(c.field))) {
+    account.webhooks.push({ on, ...c });
+  }
+  return changes.filter((c) => !WEBHOOK_FIELD.test(c.field));
+}
+
+function addNumberStep(account: AccountDraft, step: PreviewStep, op: string): void {
+  const news = step.newState?.inputs ?? {};
+  const olds = oldValues(step.oldState);
+  const name = str(news.numberName) ?? str(olds.numberName) ?? urnName(step.urn);
+  const base = {
+    name,
+    sid: str(olds.sid) ?? str(news.adoptSid),
+    phoneNumber: str(olds.phoneNumber) ?? str(news.adoptPhoneNumber),
+    changes: [] as FieldChange[],
+    monthlyCents: 0,
+  };
+  let plan: NumberPlan;
+  if (op === "create") {
+    if (news.release === true && news.kind === "buy") {
+      plan = { ...base, action: "skip" };
+    } else if (news.release === true) {
+      plan = { ...base, action: "release", monthlyCents: -NUMBER_MONTHLY_CENTS };
+    } else if (news.kind === "buy") {
+      plan = {
+        ...base,
+        action: "buy",
+        areaCode: str(news.areaCode),
+        country: str(news.country),
+        monthlyCents: NUMBER_MONTHLY_CENTS,
+      };
+    } else {
+      plan = { ...base, action: "adopt" };
+    }
+  } else if (op === "delete") {
+    plan = olds.released
+      ? { ...base, action: "forget" }
+      : { ...base, action: "delete", monthlyCents: -NUMBER_MONTHLY_CENTS };
+  } else if (op === "replace") {
+    plan = { ...base, action: "replace" };
+  } else if (news.release === true && !olds.released) {
+    plan = { ...base, action: "release", monthlyCents: -NUMBER_MONTHLY_CENTS };
+  } else {
+    const changes = splitWebhooks(account, `number ${name}`, changedFields(step));
+    if (changes.length === 0) return;
+    plan = { ...base, action: "update", changes };
+  }
+  account.numbers.push(plan);
+  account.monthlyCents += plan.monthlyCents;
+}
+
+function addServiceStep(account: AccountDraft, step: PreviewStep, op: string): void {
+  const olds = oldValues(step.oldState);
+  const news = step.newState?.inputs ?? {};
+  const friendlyName = str(news.friendlyName) ?? str(olds.friendlyName);
+  const sid = str(olds.sid);
+  if (op === "create") {
+    account.service = { action: "create", friendlyName, changes: [] };
+  } else if (op === "delete") {
+    account.service = { action: "delete", friendlyName, sid, changes: [] };
+  } else if (op === "replace") {
+    account.service = { action: "replace", friendlyName, sid, changes: changedFields(step) };
+  } else {
+    const changes = splitWebhooks(account, "Messaging Service", changedFields(step));
+    if (changes.length > 0) account.service = { action: "update", friendlyName, sid, changes };
+  }
+}
+
+function addAttachmentStep(account: AccountDraft, step: PreviewStep, op: string): void {
+  const olds = oldValues(step.oldState);
+  const numberName = urnName(step.urn)
+    .replace(`${account.accountId}-`, "")
+    .replace(/-attachment$/, "");
+  const phoneNumber = str(olds.phoneNumber);
+  if (op === "create") {
+    account.attachments.push({ action: "attach", numberName, reasons: [] });
+  } else if (op === "delete") {
+    account.attachments.push({ action: "detach", numberName, phoneNumber, reasons: [] });
+  } else if (op === "replace") {
+    const reasons = step.replaceReasons ?? [];
+    account.attachments.push({ action: "reattach", numberName, phoneNumber, reasons });
+  }
+}
+
+/**
+ * Active numbers at the last deployment, from the stack's `accounts` output (the preview omits
+ * unchanged resources, so counting steps would miss them). Numbers flagged `released` are skipped.
+ */
+function activeNumbersInOutputs(state: ResourceState | undefined): number {
+  const accounts = state?.outputs?.accounts;
+  if (!Array.isArray(accounts)) return 0;
+  return accounts.reduce((sum: number, account: { numbers?: unknown }) => {
+    const numbers = Array.isArray(account.numbers) ? account.numbers : [];
+    return sum + numbers.filter((n: { released?: unknown }) => n.released !== true).length;
+  }, 0);
+}

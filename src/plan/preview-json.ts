@@ -1,0 +1,65 @@
+/**
+ * The output of `pulumi preview --json` (Pulumi 3.248), as far as the plan reads it. External input:
+ * parsed with zod so a file that is not a preview fails with a clear message, and unknown keys are
+ * kept (Pulumi adds fields between versions).
+ */
+import { z } from "zod";
+
+/** Pulumi's placeholder for a value known only after the deployment (e.g. a SID not created yet). */
+export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+const PropertyMap = z.record(z.string(), z.unknown());
+
+const ResourceStateSchema = z.looseObject({
+  urn: z.string(),
+  type: z.string(),
+  id: z.string().optional(),
+  parent: z.string().optional(),
+  inputs: PropertyMap.optional(),
+  outputs: PropertyMap.optional(),
+});
+
+const StepSchema = z.looseObject({
+  /** same, create, update, delete, replace, create-replacement, delete-replaced, read, … */
+  op: z.string(),
+  urn: z.string(),
+  oldState: ResourceStateSchema.optional(),
+  newState: ResourceStateSchema.optional(),
+  replaceReasons: z.array(z.string()).optional(),
+});
+
+const DiagnosticSchema = z.looseObject({
+  message: z.string(),
+  severity: z.string(),
+  urn: z.string().optional(),
+});
+
+export const PreviewSchema = z.looseObject({
+  steps: z.array(StepSchema).default([]),
+  diagnostics: z.array(DiagnosticSchema).default([]),
+  changeSummary: z.record(z.string(), z.number()).optional(),
+});
+
+export type Preview = z.output<typeof PreviewSchema>;
+export type PreviewStep = z.output<typeof StepSchema>;
+export type ResourceState = z.output<typeof ResourceStateSchema>;
+
+/** Parses the text `pulumi preview --json` printed; throws with the reason when it is not one. */
+export function parsePreviewJson(text: string, source: string): Preview {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new Error(
+      `${source} is not JSON (${(error as Error).message}); expected the output of pulumi preview --json`,
+    );
+  }
+  const parsed = PreviewSchema.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new Error(
+      `${source} is not the output of pulumi preview --json: ${first?.path.join(".") || "document"}: ${first?.message}`,
+    );
+  }
+  return parsed.data;
+}

@@ -1,0 +1,130 @@
+/**
+ * Runs the real `pulumi preview --json` of the project's program for a stack, through the pinned
+ * CLI (scripts/lib/pulumi.ts), optionally with other accounts files than the stack's own.
+ *
+ * Backends: `--stack local` is `npm start`'s stack, always on the local file backend
+ * (.local/pulumi-state) with the local passphrase. Any other stack uses PULUMI_BACKEND_URL and
+ * PULUMI_CONFIG_PASSPHRASE when set, the local backend otherwise (as `npm run pulumi` does).
+ *
+ * Accounts override: `pulumi preview --config` would save the value into the stack's config file,
+ * so the override goes into a temporary copy of that file passed with `--config-file`; the stack's
+ * own file is never written (docs/plan.md).
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { isAbsolute, join, relative, resolve } from "node:path";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { pulumiEnvironment, repoRoot } from "../../scripts/lib/pulumi";
+import { DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN } from "../emulator/auth";
+
+/** The stack `npm start` makes (scripts/start.ts). */
+export const LOCAL_STACK = "local";
+
+export interface PreviewRequest {
+  stack: string;
+  /** Accounts YAML files for this preview only, relative to `cwd` (or absolute). */
+  accounts?: string[];
+  /** Where relative `accounts` paths start; the user's working directory. */
+  cwd?: string;
+  /** Progress lines (stderr). */
+  log?: (line: string) => void;
+}
+
+export interface PreviewRun {
+  code: number;
+  /** What `pulumi preview --json` printed: the preview, also when it failed. */
+  stdout: string;
+  stderr: string;
+}
+
+function previewEnvironment(stack: string): NodeJS.ProcessEnv {
+  const local = stack === LOCAL_STACK;
+  const env = pulumiEnvironment({
+    projectDir: repoRoot,
+    stateDir: join(repoRoot, ".local", "pulumi-state"),
+    passphrase: local ? undefined : process.env.PULUMI_CONFIG_PASSPHRASE,
+  });
+  if (!local && process.env.PULUMI_BACKEND_URL)
+    env.PULUMI_BACKEND_URL = process.env.PULUMI_BACKEND_URL;
+  if (local) {
+    // The providers' configure wants credentials even though a preview calls no Twilio API (check
+    // and diff are local); npm start's stack runs against the emulator, whose test values these are.
+    env.TWILIO_ACCOUNT_SID ||= DEFAULT_ACCOUNT_SID;
+    if (!env.TWILIO_API_KEY) env.TWILIO_AUTH_TOKEN ||= DEFAULT_AUTH_TOKEN;
+    env.TWILIO_BASE_URL ||= "http://127.0.0.1:4010";
+  }
+  return env;
+}
+
+/** The program's config key for the accounts files: `<project name>:accountFiles`. */
+function accountFilesKey(): string {
+  const project = parseYaml(readFileSync(join(repoRoot, "Pulumi.yaml"), "utf8")) as {
+    name: string;
+  };
+  return `${project.name}:accountFiles`;
+}
+
+/** A path the program resolves from the project root: relative inside the repository (shorter errors). */
+function programPath(file: string, cwd: string): string {
+  const absolute = resolve(cwd, file);
+  const inRepo = relative(repoRoot, absolute);
+  return inRepo.startsWith("..") || isAbsolute(inRepo) ? absolute : inRepo;
+}
+
+/**
+ * Writes a copy of the stack's config file with `accountFiles` replaced; returns its path. A stack
+ * without a config file (a fresh CI checkout) gets one holding only that key.
+ */
+function configWithAccounts(dir: string, stack: string, files: string[], cwd: string): string {
+  const stackFile = join(repoRoot, `Pulumi.${stack.split("/").pop()}.yaml`);
+  const document =
+    (existsSync(stackFile) ? parseYaml(readFileSync(stackFile, "utf8")) : null) ?? {};
+  const config = { ...(document.config ?? {}) };
+  config[accountFilesKey()] = JSON.stringify(files.map((file) => programPath(file, cwd)));
+  const copy = join(dir, `Pulumi.${stack.split("/").pop()}.yaml`);
+  writeFileSync(copy, stringifyYaml({ ...document, config }));
+  return copy;
+}
+
+export async function runPreview(request: PreviewRequest): Promise<PreviewRun> {
+  const log = request.log ?? (() => {});
+  const env = previewEnvironment(request.stack);
+  const tempDir = mkdtempSync(join(tmpdir(), "plan-"));
+  const args = ["preview", "--json", "--non-interactive", "--stack", request.stack];
+  if (request.accounts && request.accounts.length > 0) {
+    args.push(
+      "--config-file",
+      configWithAccounts(tempDir, request.stack, request.accounts, request.cwd ?? process.cwd()),
+    );
+  }
+  const started = Date.now();
+  const seconds = () => Math.round((Date.now() - started) / 1000);
+  log(`running pulumi preview --json on stack ${request.stack}`);
+  const heartbeat = setInterval(() => log(`  still previewing (${seconds()} s)`), 15_000);
+  try {
+    return await new Promise<PreviewRun>((resolvePromise, reject) => {
+      const child = spawn(join(env.PULUMI_CLI_BIN ?? "", "pulumi"), args, {
+        cwd: repoRoot,
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      const stdout: Buffer[] = [];
+      const stderr: Buffer[] = [];
+      child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+      child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+      child.on("error", reject);
+      child.on("close", (code) => {
+        log(`pulumi preview finished in ${seconds()} s (exit ${code ?? "killed"})`);
+        resolvePromise({
+          code: code ?? 1,
+          stdout: Buffer.concat(stdout).toString("utf8"),
+          stderr: Buffer.concat(stderr).toString("utf8"),
+        });
+      });
+    });
+  } finally {
+    clearInterval(heartbeat);
+    rmSync(tempDir, { recursive: true, force: true });
+  }
+}
