@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AccountsStack, createAccountsStack, twilioSteps } from "../support/accounts-stack";
 import { accountsYaml, THREE_ACCOUNTS } from "../support/accounts-yaml";
+import { changingSteps, previewThenUp } from "../support/preview-then-up";
 
 const [kept, leaving] = THREE_ACCOUNTS as [(typeof THREE_ACCOUNTS)[0], (typeof THREE_ACCOUNTS)[0]];
 let stack: AccountsStack;
@@ -14,7 +15,7 @@ let serviceSids: string[];
 beforeAll(async () => {
   stack = await createAccountsStack();
   stack.writeAccounts(accountsYaml([kept, leaving]));
-  await stack.pulumi(["up", "--yes", "--skip-preview"]);
+  await previewThenUp(stack);
   numberSids = await ownedNumberSids();
   serviceSids = await serviceSidsInTwilio();
 });
@@ -46,7 +47,10 @@ describe("never releasing a number by accident", () => {
   it("fails the same way on up, and releases nothing", async () => {
     const up = await stack.pulumi(["up", "--yes", "--skip-preview"], { check: false });
     expect(up.code).not.toBe(0);
-    expect(up.output).toContain("was removed from the YAML without release: true");
+    expect(up.output).toContain(
+      `number 'main' of account ${leaving.id} (${leaving.name}) was removed from the YAML without release: true`,
+    );
+    expect(twilioSteps(up.events).filter((s) => !s.startsWith("same "))).toEqual([]);
     expect(stack.emulator.requestLog.countMutations()).toBe(0);
     expect(await ownedNumberSids()).toEqual(numberSids);
   });
@@ -72,18 +76,14 @@ describe("never releasing a number by accident", () => {
 });
 
 describe("releasing on the explicit mark", () => {
-  it("previews the release as an update of the number and the removal of service and attachment", async () => {
+  it("previews the release as an update of the number and the removal of service and attachment, and up does exactly that", async () => {
     stack.writeAccounts(accountsYaml([kept, { ...leaving, release: true }]));
-    const preview = await stack.pulumi(["preview"]);
-    expect(twilioSteps(preview.events).filter((s) => !s.startsWith("same "))).toEqual([
+    const { preview } = await previewThenUp(stack);
+    expect(changingSteps(preview.events)).toEqual([
       `delete MessagingService ${leaving.id}-service`,
       `delete ServiceNumber ${leaving.id}-main-attachment`,
       `update PhoneNumber ${leaving.id}-main`,
     ]);
-  });
-
-  it("releases the account's number and deletes its service on up", async () => {
-    await stack.pulumi(["up", "--yes", "--skip-preview"]);
     const remaining = await ownedNumberSids();
     expect(remaining).toHaveLength(1);
     expect(numberSids).toContain(remaining[0]);
@@ -102,10 +102,8 @@ describe("releasing on the explicit mark", () => {
   it("lets the released entry be removed afterwards, with no Twilio call", async () => {
     stack.writeAccounts(accountsYaml([kept]));
     stack.emulator.requestLog.clear();
-    const up = await stack.pulumi(["up", "--yes", "--skip-preview"]);
-    expect(twilioSteps(up.events).filter((s) => !s.startsWith("same "))).toEqual([
-      `delete PhoneNumber ${leaving.id}-main`,
-    ]);
+    const { up } = await previewThenUp(stack);
+    expect(changingSteps(up.events)).toEqual([`delete PhoneNumber ${leaving.id}-main`]);
     expect(stack.emulator.requestLog.countMutations()).toBe(0);
     expect(await ownedNumberSids()).toHaveLength(1);
   });
