@@ -84,7 +84,8 @@ export const messagingServiceProvider: pulumi.dynamic.ResourceProvider<
 
   async diff(_id, olds, news) {
     const changed = changedDeclaredFields(olds, news, DECLARABLE);
-    return { changes: changed.length > 0, replaces: [] };
+    // `diffs` names the settings in the preview (what a reviewer of drift wants to read).
+    return { changes: changed.length > 0, diffs: changed, replaces: [] };
   },
 
   async create(inputs) {
