@@ -84,8 +84,7 @@ export const messagingServiceProvider: pulumi.dynamic.ResourceProvider<
 
   async diff(_id, olds, news) {
     const changed = changedDeclaredFields(olds, news, DECLARABLE);
-    // `diffs` names the settings in the preview (what a reviewer of drift wants to read).
-    return { changes: changed.length > 0, diffs: changed, replaces: [] };
+    return { changes: changed.length > 0, replaces: [] };
   },
 
   async create(inputs) {

@@ -286,7 +286,7 @@ export const phoneNumberProvider: pulumi.dynamic.ResourceProvider<
     if (twilioFriendlyNameOf(news) !== olds.twilioFriendlyName) changed.push("friendlyName");
     changed.push(...changedDeclaredFields(olds, news, WEBHOOK_FIELDS));
     // Never a replacement: a released number usually cannot be bought back.
-    return { changes: changed.length > 0, diffs: changed, replaces: [], deleteBeforeReplace: false };
+    return { changes: changed.length > 0, replaces: [], deleteBeforeReplace: false };
   },
 
   async create(inputs) {

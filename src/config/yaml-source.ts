@@ -168,7 +168,10 @@ function structureProblems(
     }
     const tag = (node as { tag?: string }).tag;
     if (tag !== undefined && !CORE_TAGS.has(tag)) {
-      fail(node, `YAML error: tag ${tag} is not allowed (accounts files use plain YAML 1.2 values)`);
+      fail(
+        node,
+        `YAML error: tag ${tag} is not allowed (accounts files use plain YAML 1.2 values)`,
+      );
       return 0;
     }
     let size = 1;

@@ -38,7 +38,7 @@ export function describeWebhookSyntaxProblem(value: string): string {
   if (value.length > WEBHOOK_URL_MAX) return `longer than ${WEBHOOK_URL_MAX} characters`;
   if (!/^https?:\/\//.test(value)) return "not an absolute http:// or https:// URL";
   if (/^https?:\/\/[^/?#]*@/i.test(value))
-    return "it carries user:password@ (credentials would end up in Pulumi state)";
+    return "it carries user:password@, which would end up in Pulumi state";
   if (/[^\x20-\x7e]/.test(value)) {
     return /[\x00-\x1f\x7f]/.test(value)
       ? "it contains a control character"
@@ -82,6 +82,7 @@ export function unreachableHostReason(url: string): string | undefined {
       : undefined;
   }
   if (host === "localhost" || host.endsWith(".localhost")) return `${host} is this machine`;
-  if (!host.includes(".")) return `${host} is a single-label name that only a local network resolves`;
+  if (!host.includes("."))
+    return `${host} is a single-label name that only a local network resolves`;
   return undefined;
 }
