@@ -40,7 +40,7 @@ export function describeWebhookSyntaxProblem(value: string): string {
   if (/^https?:\/\/[^/?#]*@/i.test(value))
     return "it carries user:password@, which would end up in Pulumi state";
   if (/[^\x20-\x7e]/.test(value)) {
-    return /[\x00-\x1f\x7f]/.test(value)
+    return /\p{Cc}/u.test(value)
       ? "it contains a control character"
       : "it contains non-ASCII characters (write the host in punycode, xn--…, and percent-encode the rest)";
   }
