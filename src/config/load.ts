@@ -93,8 +93,8 @@ export interface AccountsSource {
 export const MAX_FILE_BYTES = 1024 * 1024;
 
 function tooLargeMessage(bytes: number): string {
-  const mb = (n: number) => `${(n / (1024 * 1024)).toFixed(1)} MB`;
-  return `the file is ${mb(bytes)}; an accounts file may be at most ${mb(MAX_FILE_BYTES)}: split the accounts across several files`;
+  const count = (n: number) => n.toLocaleString("en-US");
+  return `the file is ${count(bytes)} bytes; an accounts file may be at most ${count(MAX_FILE_BYTES)} bytes (1 MiB): split the accounts across several files`;
 }
 
 /** Reads, validates and resolves the given files (a path given twice is read once). */

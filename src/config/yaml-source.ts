@@ -151,7 +151,10 @@ function structureProblems(
     }
     if (isAlias(node)) {
       const target = node.resolve(doc);
-      if (target === undefined) return 0; // reported by the parser
+      if (target === undefined) {
+        fail(node, `YAML error: alias *${node.source} has no anchor &${node.source} before it`);
+        return 0;
+      }
       if (onPath.has(target)) {
         fail(node, `YAML error: alias *${node.source} refers to a node that contains it`);
         return 0;
