@@ -73,7 +73,5 @@ export function isHttpUrl(value: string): boolean {
   }
 }
 
-/** E.164: a `+`, a country code that does not start with 0, at most 15 digits in all. */
-export function isE164(value: string): boolean {
-  return /^\+[1-9]\d{6,14}$/.test(value);
-}
+/** E.164 (src/validation/phone-numbers.ts: the one rule the project uses). */
+export { isE164 } from "../validation/phone-numbers";
