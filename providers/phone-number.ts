@@ -25,6 +25,7 @@ import {
   twilioOperationError,
 } from "./twilio-errors";
 import { configureFromStack, twilioSession } from "./twilio-session";
+import { webhookFailures } from "./webhook-check";
 
 type Webhooks = Pick<NumberConfig, "smsUrl" | "voiceUrl" | "statusCallback">;
 
@@ -276,6 +277,7 @@ export const phoneNumberProvider: pulumi.dynamic.ResourceProvider<
         )}, not ${news.country}; adopt a number bought in the Twilio console instead`,
       });
     }
+    failures.push(...webhookFailures(news, WEBHOOK_FIELDS, describe(news)));
     return { inputs: news, failures };
   },
 
