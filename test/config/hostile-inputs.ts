@@ -311,14 +311,14 @@ export const hostileInputs: BadInputCase[] = [
   },
   {
     title: "a file larger than the limit",
-    files: { "accounts.yaml": yaml(...HEAD, ...NUMBERS, `# ${"x".repeat(1024 * 1024)}`) },
+    files: { "accounts.yaml": yaml(...HEAD, ...NUMBERS, `# ${"x".repeat(512 * 1024)}`) },
     expect: {
       file: "accounts.yaml",
       line: 0,
       column: 0,
       path: "",
       messageIncludes:
-        "the file is 1,048,707 bytes; an accounts file may be at most 1,048,576 bytes (1 MiB): split the accounts across several files",
+        "the file is 524,419 bytes; an accounts file may be at most 524,288 bytes (512 KiB): split the accounts across several files",
     },
   },
 ];

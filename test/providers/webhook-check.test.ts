@@ -3,7 +3,10 @@
  * (test/config/json-schema.test.ts ties those two to src/validation/urls.ts).
  */
 import { describe, expect, it } from "vitest";
-import { messagingServiceProvider } from "../../providers/messaging-service";
+import {
+  type MessagingServiceInputs,
+  messagingServiceProvider,
+} from "../../providers/messaging-service";
 import { type PhoneNumberInputs, phoneNumberProvider } from "../../providers/phone-number";
 import { isWebhookUrl } from "../../src/validation/urls";
 
@@ -31,11 +34,15 @@ const number: PhoneNumberInputs = {
 
 describe("the providers' check of webhook URLs", () => {
   it.each(urls)("agrees with the accounts schema on %s", async (url) => {
-    const numberCheck = await phoneNumberProvider.check?.({}, { ...number, smsUrl: url });
-    const serviceCheck = await messagingServiceProvider.check?.(
-      {},
-      { accountId: number.accountId, friendlyName: "Clinic - Parlae", fallbackUrl: url },
-    );
+    const numberCheck = await phoneNumberProvider.check?.({} as PhoneNumberInputs, {
+      ...number,
+      smsUrl: url,
+    });
+    const serviceCheck = await messagingServiceProvider.check?.({} as MessagingServiceInputs, {
+      accountId: number.accountId,
+      friendlyName: "Clinic - Parlae",
+      fallbackUrl: url,
+    });
     expect((numberCheck?.failures ?? []).length === 0).toBe(isWebhookUrl(url));
     expect((serviceCheck?.failures ?? []).length === 0).toBe(isWebhookUrl(url));
     if (!isWebhookUrl(url)) {
