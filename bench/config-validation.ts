@@ -51,6 +51,23 @@ function validateCli(file: string): number {
   return elapsed;
 }
 
+const HELP = `Usage: npm run bench:config
+
+Times accounts YAML validation against baselines measured in the same run: the largest allowed
+file (in process, cold and warm, next to the bare YAML parse) and npm run validate on 1,000
+accounts (next to the same command on the 3-account example). Prints a table; no options besides
+-h, --help.`;
+
+const args = process.argv.slice(2);
+if (args.includes("--help") || args.includes("-h")) {
+  console.log(HELP);
+  process.exit(0);
+}
+if (args.length > 0) {
+  process.stderr.write(`unknown argument ${args[0]}\n\n${HELP}\n`);
+  process.exit(2);
+}
+
 const dir = mkdtempSync(join(tmpdir(), "bench-config-"));
 try {
   process.stderr.write("measuring the largest allowed file …\n");

@@ -2,7 +2,7 @@
  * Incoming phone number (PN…) as a Pulumi dynamic resource: buy in an area code, or adopt an
  * existing number; update in place; release only when the YAML says so.
  *
- * Money rules enforced here (design.md, invariants 1 and 2):
+ * Money rules enforced here (docs/providers.md, invariants 1 and 2):
  * - `diff` never asks for a replacement: every mutable field updates in place, and a change to what
  *   identifies the number (area code, adopted SID) is refused by `check`.
  * - `delete` refuses to release a number that is not marked `release: true`; a marked number is
@@ -339,8 +339,13 @@ export const phoneNumberProvider: pulumi.dynamic.ResourceProvider<
       await release(id, props);
       return;
     }
+    // The number guard fails any removal from the YAML before this point, so a deletion that gets
+    // here comes from the engine itself: in practice `pulumi up --replace` after `state unprotect`.
     throw new Error(
-      `refusing to release ${props.phoneNumber || id} (${describe(props)}): numbers are released only when the YAML marks them release: true. Put the entry back, or mark it release: true and run pulumi up`,
+      `refusing to release ${props.phoneNumber || id} (${describe(props)}): the YAML does not mark it release: true, so this deletion does not come from the YAML. ` +
+        `If the number was replaced (pulumi up --replace, after pulumi state unprotect), the replacement took over the same Twilio number (${id}) and this is the old state entry, left pending deletion; nothing was released. ` +
+        `To recover, remove that old entry from the state, not the number from Twilio: pulumi stack export --file state.json, delete the resource whose urn ends in ::${props.accountId}-${props.numberName} and whose "delete" is true, then pulumi stack import --file state.json. ` +
+        "Numbers are never replaced: to change one, mark it release: true and add a new entry",
     );
   },
 };

@@ -63,11 +63,10 @@ export function integerParam(
   return Number.parseInt(value, 10);
 }
 
+/** E.164 (src/validation/phone-numbers.ts: the one rule the project uses). */
+export { isE164 } from "../validation/phone-numbers";
 /**
  * An absolute http(s) URL, as Twilio requires for webhooks and media: the project's one URL syntax
  * rule (src/validation/urls.ts). Reachability is not the emulator's business: it calls nothing.
  */
 export { isWebhookUrl as isHttpUrl } from "../validation/urls";
-
-/** E.164 (src/validation/phone-numbers.ts: the one rule the project uses). */
-export { isE164 } from "../validation/phone-numbers";

@@ -2,6 +2,9 @@
  * Invariant 1, "a number is never released by accident", end to end: only an explicit
  * `release: true` in the YAML releases a number; removing, renaming or re-aiming one fails.
  */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AccountsStack, createAccountsStack, twilioSteps } from "../support/accounts-stack";
 import { accountsYaml, THREE_ACCOUNTS } from "../support/accounts-yaml";
@@ -41,6 +44,14 @@ describe("never releasing a number by accident", () => {
     expect(preview.output).toContain(
       `number 'main' of account ${leaving.id} (${leaving.name}) was removed from the YAML without release: true`,
     );
+    // The reason comes right after the resource's name, not after a dump of the guard's inputs.
+    const refusal = preview.output
+      .split("\n")
+      .find((line) => line.includes("was removed from the YAML"));
+    expect(refusal).toMatch(
+      /^\s*error: .*NumberGuard resource 'number-guard' has a problem: number 'main' of account /,
+    );
+    expect(preview.output).not.toContain("map[");
     expect(stack.emulator.requestLog.countMutations()).toBe(0);
   });
 
@@ -106,5 +117,45 @@ describe("releasing on the explicit mark", () => {
     expect(changingSteps(up.events)).toEqual([`delete PhoneNumber ${leaving.id}-main`]);
     expect(stack.emulator.requestLog.countMutations()).toBe(0);
     expect(await ownedNumberSids()).toHaveLength(1);
+  });
+});
+
+describe("a number replaced by hand (state unprotect, then up --replace)", () => {
+  it("releases nothing, says what happened and how to recover, and works again after the recovery", async () => {
+    const exported = JSON.parse((await stack.cli(["stack", "export"])).stdout);
+    const resources = exported.deployment.resources as Array<{ urn: string; delete?: boolean }>;
+    const urn = resources.find((r) => r.urn.endsWith(`:PhoneNumber::${kept.id}-main`))?.urn ?? "";
+    expect(urn).not.toBe("");
+    const owned = await ownedNumberSids();
+    expect(owned).toHaveLength(1);
+
+    await stack.cli(["state", "unprotect", urn, "--yes"]);
+    const replaced = await stack.pulumi(["up", "--yes", "--skip-preview", "--replace", urn], {
+      check: false,
+    });
+    const again = await stack.pulumi(["up", "--yes", "--skip-preview"], { check: false });
+    for (const run of [replaced, again]) {
+      expect(run.code).not.toBe(0);
+      expect(run.output).toContain(
+        "the YAML does not mark it release: true, so this deletion does not come from the YAML. If the number was replaced (pulumi up --replace, after pulumi state unprotect), the replacement took over the same Twilio number",
+      );
+      expect(run.output).toContain("pulumi stack export --file state.json");
+    }
+    expect(await ownedNumberSids()).toEqual(owned);
+
+    // The recovery the message gives: drop the old entry (pending deletion) from the state.
+    const state = JSON.parse((await stack.cli(["stack", "export"])).stdout);
+    const before = state.deployment.resources.length;
+    state.deployment.resources = state.deployment.resources.filter(
+      (r: { urn: string; delete?: boolean }) => !(r.urn === urn && r.delete === true),
+    );
+    expect(state.deployment.resources.length).toBe(before - 1);
+    const file = join(mkdtempSync(join(tmpdir(), "recover-")), "state.json");
+    writeFileSync(file, JSON.stringify(state));
+    await stack.cli(["stack", "import", "--file", file]);
+
+    const { up } = await previewThenUp(stack);
+    expect(changingSteps(up.events)).toEqual([]);
+    expect(await ownedNumberSids()).toEqual(owned);
   });
 });
