@@ -49,7 +49,7 @@ describe("never releasing a number by accident", () => {
       .split("\n")
       .find((line) => line.includes("was removed from the YAML"));
     expect(refusal).toMatch(
-      /^\s*error: .*NumberGuard resource 'number-guard' has a problem: number 'main' of account /,
+      /error: \S*NumberGuard resource 'number-guard' has a problem: number 'main' of account /,
     );
     expect(preview.output).not.toContain("map[");
     expect(stack.emulator.requestLog.countMutations()).toBe(0);
