@@ -14,6 +14,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { IncomingPhoneNumberInstance } from "twilio/lib/rest/api/v2010/account/incomingPhoneNumber";
 import type { NumberConfig } from "../src/config/schema";
 import { backoffDelayMs, sleep } from "../src/util/backoff";
+import { AREA_CODE_COUNTRIES } from "../src/validation/phone-numbers";
 import { changedDeclaredFields, definedFields, withoutUndefined } from "./declared-fields";
 import { providerStub } from "./implementation";
 import {
@@ -59,8 +60,6 @@ export type PhoneNumberOutputs = PhoneNumberInputs & {
 const WEBHOOK_FIELDS = ["smsUrl", "voiceUrl", "statusCallback"] as const;
 /** Fields that identify the number; they cannot change once it exists. */
 const IDENTITY_FIELDS = ["kind", "areaCode", "adoptSid", "adoptPhoneNumber"] as const;
-/** Buying by area code is what Twilio offers for North American numbers. */
-const AREA_CODE_COUNTRIES = ["US", "CA"];
 const PURCHASE_ATTEMPTS = 5;
 
 const MARKER_SUFFIX = / \[tm-[0-9a-f]{8}\]$/;
@@ -269,7 +268,10 @@ export const phoneNumberProvider: pulumi.dynamic.ResourceProvider<
         });
       }
     }
-    if (news.kind === "buy" && !AREA_CODE_COUNTRIES.includes(news.country ?? "")) {
+    if (
+      news.kind === "buy" &&
+      !(AREA_CODE_COUNTRIES as readonly string[]).includes(news.country ?? "")
+    ) {
       failures.push({
         property: "country",
         reason: `${describe(news)}: buying by area code is supported in ${AREA_CODE_COUNTRIES.join(

@@ -107,7 +107,13 @@ export function readYamlSource(text: string): YamlSource {
   if (problems.length === 0) {
     // Expansion is bounded above, so the library's own alias counter (which also refuses an
     // anchor legitimately reused many times) is off.
-    data = doc.toJS({ maxAliasCount: -1 });
+    try {
+      data = doc.toJS({ maxAliasCount: -1 });
+    } catch (error) {
+      // Not expected after the checks above; still a located problem, never an unexplained crash.
+      const message = error instanceof Error ? error.message : String(error);
+      problems.push({ ...position(startOf(doc.contents) ?? 0), message: `YAML error: ${message}` });
+    }
   }
 
   return {
