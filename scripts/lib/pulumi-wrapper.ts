@@ -107,10 +107,9 @@ export function passphraseFor(args: string[], env: NodeJS.ProcessEnv): string | 
       : provider.startsWith("passphrase");
   if (!usesPassphrase) return undefined;
   throw new WrapperUsageError(
-    `PULUMI_BACKEND_URL points at your own backend (${backend}), and its stacks' secrets are encrypted with a passphrase that only you know. ` +
-      "The local-stacks passphrase is for the project's own .local/ stacks only. Set PULUMI_CONFIG_PASSPHRASE " +
-      "or PULUMI_CONFIG_PASSPHRASE_FILE, or give the stack a cloud secrets provider " +
-      "(pulumi stack init <name> --secrets-provider awskms://…, azurekeyvault://…, gcpkms://… or hashivault://…), " +
-      "whose Pulumi.<stack>.yaml names it (pass --stack so it can be read).",
+    `no secrets passphrase for your backend ${backend}: set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE, ` +
+      "or give the stack a cloud secrets provider (pulumi stack init <name> --secrets-provider awskms://…, " +
+      "azurekeyvault://…, gcpkms://… or hashivault://…; pass --stack so its Pulumi.<stack>.yaml can be read). " +
+      "The built-in local-stacks passphrase is only for the project's own .local/ stacks.",
   );
 }

@@ -63,7 +63,7 @@ describe("npm run pulumi with a backend the user names", () => {
     });
     expect(result.code).toBe(2);
     expect(result.output).toMatch(
-      /^npm run pulumi: PULUMI_BACKEND_URL points at your own backend \(file:\/\/.*\), and its stacks' secrets are encrypted with a passphrase that only you know\. The local-stacks passphrase is for the project's own \.local\/ stacks only\. Set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE/,
+      /^npm run pulumi: no secrets passphrase for your backend file:\/\/\S+: set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE, or give the stack a cloud secrets provider/,
     );
   });
 
