@@ -35,7 +35,7 @@ const NON_BLANK_PATTERN = /\S/;
  * Characters no name may hold: control characters, U+FFFD (what invalid UTF-8 becomes when the
  * file is read) and the bidirectional overrides that make text display in another order.
  */
-const NAME_FORBIDDEN = "\\p{Cc}\\uFFFD\\u202A-\\u202E\\u2066-\\u2069";
+const NAME_FORBIDDEN = "\\u0000-\\u001F\\u007F-\\u009F\\uFFFD\\u202A-\\u202E\\u2066-\\u2069";
 const CLEAN_NAME_PATTERN = new RegExp(`^[^${NAME_FORBIDDEN}]*$`, "u");
 const NAME_FORBIDDEN_CHAR = new RegExp(`[${NAME_FORBIDDEN}]`, "u");
 
