@@ -172,6 +172,22 @@ async function main(): Promise<void> {
   await emulator.close();
 }
 
+const HELP = `Usage: npm run bench:emulator
+
+Measures the emulator's cost per request next to a bare node:http server answering the same JSON,
+in the same run: fetch of one number at 1, 16 and 64 concurrent clients, and a list of 20 numbers.
+Prints a table to stdout (docs/benchmarks.md). No options besides -h, --help.`;
+
+const args = process.argv.slice(2);
+if (args.includes("--help") || args.includes("-h")) {
+  console.log(HELP);
+  process.exit(0);
+}
+if (args.length > 0) {
+  process.stderr.write(`unknown argument ${args[0]}\n\n${HELP}\n`);
+  process.exit(2);
+}
+
 main().catch((error: unknown) => {
   console.error(error);
   process.exit(1);

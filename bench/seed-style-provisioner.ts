@@ -1,7 +1,7 @@
 /**
  * The imperative baseline of the provisioning benchmark: the same work as `pulumi up` for new
- * accounts, done the way the seed design does it (seed/twilio-messaging-service-guide.md,
- * `TwilioMessagingService.purchasePhoneNumberWithMessagingService`): for each account in turn, buy
+ * accounts, done the way the seed design does it (the NestJS service the project started from,
+ * `TwilioMessagingService.purchasePhoneNumberWithMessagingService`; see docs/benchmarks.md): for each account in turn, buy
  * a number in its area code, create its Messaging Service, attach the number, awaiting every call.
  *
  * It uses the official `twilio` SDK through `createTwilioClient`, and the names and settings the

@@ -12,6 +12,7 @@ import { changedDeclaredFields, definedFields, withoutUndefined } from "./declar
 import { providerStub } from "./implementation";
 import { describeTwilioFailure, isNotFound, twilioCall } from "./twilio-errors";
 import { configureFromStack, twilioSession } from "./twilio-session";
+import { webhookFailures } from "./webhook-check";
 
 export type MessagingServiceInputs = ResolvedMessagingService & { accountId: string };
 
@@ -81,6 +82,11 @@ export const messagingServiceProvider: pulumi.dynamic.ResourceProvider<
   MessagingServiceOutputs
 > = {
   configure: configureFromStack,
+
+  async check(_olds, news) {
+    const webhooks = ["inboundRequestUrl", "fallbackUrl", "statusCallback"] as const;
+    return { inputs: news, failures: webhookFailures(news, webhooks, describe(news)) };
+  },
 
   async diff(_id, olds, news) {
     const changed = changedDeclaredFields(olds, news, DECLARABLE);

@@ -45,8 +45,10 @@ export const numberGuardProvider: pulumi.dynamic.ResourceProvider<
   NumberGuardInputs
 > = {
   async check(olds, news) {
+    // No `property`: with one, the engine prints the property's whole value (every guarded number,
+    // in Go map syntax) before the reason. Without, the reason follows the resource name directly.
     const failures = removedWithoutRelease(olds, news).map((number) => ({
-      property: "numbers",
+      property: "",
       reason:
         `number '${number.numberName}' of account ${number.accountId} (${number.accountName}) was removed from the YAML ` +
         "without release: true. Numbers are protected and never released by accident: put the entry back, " +

@@ -2,7 +2,7 @@
  * Incoming phone number (PN…) as a Pulumi dynamic resource: buy in an area code, or adopt an
  * existing number; update in place; release only when the YAML says so.
  *
- * Money rules enforced here (design.md, invariants 1 and 2):
+ * Money rules enforced here (docs/providers.md, invariants 1 and 2):
  * - `diff` never asks for a replacement: every mutable field updates in place, and a change to what
  *   identifies the number (area code, adopted SID) is refused by `check`.
  * - `delete` refuses to release a number that is not marked `release: true`; a marked number is
@@ -14,6 +14,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { IncomingPhoneNumberInstance } from "twilio/lib/rest/api/v2010/account/incomingPhoneNumber";
 import type { NumberConfig } from "../src/config/schema";
 import { backoffDelayMs, sleep } from "../src/util/backoff";
+import { AREA_CODE_COUNTRIES } from "../src/validation/phone-numbers";
 import { changedDeclaredFields, definedFields, withoutUndefined } from "./declared-fields";
 import { providerStub } from "./implementation";
 import {
@@ -25,6 +26,7 @@ import {
   twilioOperationError,
 } from "./twilio-errors";
 import { configureFromStack, twilioSession } from "./twilio-session";
+import { webhookFailures } from "./webhook-check";
 
 type Webhooks = Pick<NumberConfig, "smsUrl" | "voiceUrl" | "statusCallback">;
 
@@ -58,8 +60,6 @@ export type PhoneNumberOutputs = PhoneNumberInputs & {
 const WEBHOOK_FIELDS = ["smsUrl", "voiceUrl", "statusCallback"] as const;
 /** Fields that identify the number; they cannot change once it exists. */
 const IDENTITY_FIELDS = ["kind", "areaCode", "adoptSid", "adoptPhoneNumber"] as const;
-/** Buying by area code is what Twilio offers for North American numbers. */
-const AREA_CODE_COUNTRIES = ["US", "CA"];
 const PURCHASE_ATTEMPTS = 5;
 
 const MARKER_SUFFIX = / \[tm-[0-9a-f]{8}\]$/;
@@ -268,7 +268,10 @@ export const phoneNumberProvider: pulumi.dynamic.ResourceProvider<
         });
       }
     }
-    if (news.kind === "buy" && !AREA_CODE_COUNTRIES.includes(news.country ?? "")) {
+    if (
+      news.kind === "buy" &&
+      !(AREA_CODE_COUNTRIES as readonly string[]).includes(news.country ?? "")
+    ) {
       failures.push({
         property: "country",
         reason: `${describe(news)}: buying by area code is supported in ${AREA_CODE_COUNTRIES.join(
@@ -276,6 +279,7 @@ export const phoneNumberProvider: pulumi.dynamic.ResourceProvider<
         )}, not ${news.country}; adopt a number bought in the Twilio console instead`,
       });
     }
+    failures.push(...webhookFailures(news, WEBHOOK_FIELDS, describe(news)));
     return { inputs: news, failures };
   },
 
@@ -337,8 +341,13 @@ export const phoneNumberProvider: pulumi.dynamic.ResourceProvider<
       await release(id, props);
       return;
     }
+    // The number guard fails any removal from the YAML before this point, so a deletion that gets
+    // here comes from the engine itself: in practice `pulumi up --replace` after `state unprotect`.
     throw new Error(
-      `refusing to release ${props.phoneNumber || id} (${describe(props)}): numbers are released only when the YAML marks them release: true. Put the entry back, or mark it release: true and run pulumi up`,
+      `refusing to release ${props.phoneNumber || id} (${describe(props)}): the YAML does not mark it release: true, so this deletion does not come from the YAML. ` +
+        `If the number was replaced (pulumi up --replace, after pulumi state unprotect), the replacement took over the same Twilio number (${id}) and this is the old state entry, left pending deletion; nothing was released. ` +
+        `To recover, remove that old entry from the state, not the number from Twilio: pulumi stack export --file state.json, delete the resource whose urn ends in ::${props.accountId}-${props.numberName} and whose "delete" is true, then pulumi stack import --file state.json. ` +
+        "Numbers are never replaced: to change one, mark it release: true and add a new entry",
     );
   },
 };

@@ -4,6 +4,11 @@
  * Unlike a number, an attachment may be replaced: moving a number to another service detaches it
  * first (delete before replace), because a number belongs to at most one service. Creating an
  * attachment that already exists adopts it (the import case), so no duplicate and no error.
+ *
+ * Its inputs are the service's and the number's resource ids (MG…, PN…), not their `sid` outputs:
+ * while a preview plans an update of the service or the number, the engine keeps the id but turns
+ * every declared output unknown, and an unknown SID compared with the stored one would preview a
+ * replacement that `up` never makes.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { providerStub } from "./implementation";
@@ -60,6 +65,9 @@ export const serviceNumberProvider: pulumi.dynamic.ResourceProvider<
   configure: configureFromStack,
 
   async diff(_id, olds, news) {
+    // A SID that is still unknown here (the preview placeholder) belongs to a service or number
+    // that is being created or replaced: its SID will differ from the stored one, so counting it as
+    // a change is the truth, not a guess.
     const replaces = (["serviceSid", "phoneNumberSid"] as const).filter(
       (field) => olds[field] !== news[field],
     );

@@ -4,11 +4,15 @@
  * Messages are built from known fields only, so no request detail (credentials) can leak into them.
  */
 
-/** The fields of the SDK's RestException that we read. */
+/**
+ * The fields of the SDK's RestException that we read. Only `status` is certain: the SDK copies
+ * `message`, `code` and `more_info` from whatever JSON body came back, so an answer that is not
+ * Twilio's (a gateway or proxy 502 with `{"error": "Bad Gateway"}`) leaves them undefined.
+ */
 interface TwilioRestError {
   status: number;
   code?: number;
-  message: string;
+  message?: string;
   moreInfo?: string;
 }
 
@@ -31,12 +35,23 @@ const HINTS: Record<number, string> = {
     "a phone number can only belong to one Messaging Service: remove it from the other service first",
 };
 
+/** An HTTP answer with an error status, from Twilio or from something in front of it. */
 export function isTwilioRestError(error: unknown): error is TwilioRestError {
+  const status = (error as { status?: unknown } | null)?.status;
   return (
     typeof error === "object" &&
     error !== null &&
-    typeof (error as { status?: unknown }).status === "number" &&
-    typeof (error as { message?: unknown }).message === "string"
+    typeof status === "number" &&
+    Number.isInteger(status) &&
+    status >= 400 &&
+    status <= 599
+  );
+}
+
+/** Twilio's own error body: a numeric code and a message (a proxy's body has neither). */
+function isTwilioShaped(error: TwilioRestError): boolean {
+  return (
+    typeof error.code === "number" && typeof error.message === "string" && error.message !== ""
   );
 }
 
@@ -61,18 +76,23 @@ export function isNetworkError(error: unknown): boolean {
   );
 }
 
-/** Worth trying again: rate limiting, a Twilio-side failure, or a dropped connection. */
+/**
+ * Worth trying again: rate limiting (HTTP 429 or Twilio's 20429), any 5xx (Twilio's or a
+ * gateway's, whatever its body says), or a dropped connection.
+ */
 export function isRetryable(error: unknown): boolean {
-  if (isTwilioRestError(error)) return error.status === 429 || error.status >= 500;
+  if (isTwilioRestError(error))
+    return error.status === 429 || error.code === 20429 || error.status >= 500;
   return isNetworkError(error);
 }
 
 /**
  * An error we built, with Twilio's code and HTTP status when there was one.
  *
- * A plain Error with fields, not a subclass: the closure serializer rewrites `class … extends
- * Error` so that `super(message)` no longer sets the message. And not `code`/`status`: the dynamic
- * provider hands errors to gRPC, which reads `error.code` as a gRPC status.
+ * A plain Error with fields, not a subclass: a value that crosses into the dynamic provider plugin
+ * is easiest to recognise by a field (`twilioOperation`), whichever copy of this module built it.
+ * And not `code`/`status`: the dynamic provider hands errors to gRPC, which reads `error.code` as a
+ * gRPC status.
  */
 export type TwilioOperationError = Error & {
   twilioOperation: true;
@@ -92,6 +112,31 @@ export function twilioOperationError(
   });
 }
 
+/** What to do about an HTTP status, whatever body came with it. */
+function statusHint(status: number): string | undefined {
+  if (status === 429) return HINTS[20429];
+  if (status === 401 || status === 403) return HINTS[20003];
+  if (status >= 500)
+    return "a failure on Twilio's side or on the way there (retryable): run again later, and check TWILIO_BASE_URL / twilioBaseUrl if it persists";
+  return undefined;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
+};
+
+function httpStatusText(status: number): string {
+  return STATUS_TEXT[status] ?? (status >= 500 ? "server error" : "client error");
+}
+
 export function isTwilioOperationError(error: unknown): error is TwilioOperationError {
   return (
     error instanceof Error && (error as Partial<TwilioOperationError>).twilioOperation === true
@@ -100,14 +145,24 @@ export function isTwilioOperationError(error: unknown): error is TwilioOperation
 
 /** Wraps a failure of `action` (e.g. "buy a number in area code 514") into an actionable error. */
 export function describeTwilioFailure(action: string, error: unknown): TwilioOperationError {
-  if (isTwilioRestError(error)) {
-    const hint = error.code !== undefined ? HINTS[error.code] : undefined;
+  if (isTwilioRestError(error) && isTwilioShaped(error)) {
+    const code = error.code as number;
+    const hint = HINTS[code] ?? statusHint(error.status);
     const parts = [
-      `could not ${action}: Twilio error ${error.code ?? "?"} (HTTP ${error.status}): ${error.message}`,
+      `could not ${action}: Twilio error ${code} (HTTP ${error.status}): ${error.message}`,
       hint ? `hint: ${hint}` : undefined,
       error.moreInfo ? `see ${error.moreInfo}` : undefined,
     ];
-    return twilioOperationError(parts.filter(Boolean).join("; "), error.code, error.status);
+    return twilioOperationError(parts.filter(Boolean).join("; "), code, error.status);
+  }
+  if (isTwilioRestError(error)) {
+    // Not Twilio's error body: say so and keep the status, the one thing that is certain.
+    const hint = statusHint(error.status);
+    return twilioOperationError(
+      `could not ${action}: HTTP ${error.status} ${httpStatusText(error.status)}, with an answer that is not a Twilio error (a gateway or proxy in between?)${hint ? `; hint: ${hint}` : ""}`,
+      undefined,
+      error.status,
+    );
   }
   if (isNetworkError(error)) {
     const code = (error as { code?: string }).code ?? "connection closed";

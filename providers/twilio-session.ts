@@ -6,8 +6,9 @@
  * Pulumi hands the whole stack config to the dynamic provider as its inputs and stores those in the
  * state (a `--secret` value encrypted, but present; `stack export --show-secrets` prints it). The
  * non-secret settings (account SID, base URL) may come from stack config through `configure`.
- * This module is serialized with each provider: it holds the client in a variable that only the
- * provider process fills in, after deserialization.
+ * The provider process loads this module once (through the stub of providers/implementation.ts;
+ * nothing of it is serialized into the state) and keeps the client in module state that only that
+ * process fills in.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { Twilio } from "twilio";
@@ -32,8 +33,9 @@ export interface TwilioSession {
 }
 
 /**
- * Mutable state lives in one object, never in reassigned variables: the closure serializer copies
- * captured variables into each function separately, but keeps one shared copy of a captured object.
+ * Mutable state lives in one object, never in reassigned variables. It dates from when providers
+ * were serialized with their code (the closure serializer copies a captured variable into each
+ * function, but shares a captured object); it stays correct, and cheap, now that they are loaded.
  */
 const state: { configured?: TwilioCredentials; session?: TwilioSession } = {};
 

@@ -69,7 +69,9 @@ export class AccountResources extends pulumi.ComponentResource {
       if (service && !number.release) {
         new ServiceNumber(
           `${account.id}-${number.name}-attachment`,
-          { serviceSid: service.sid, phoneNumberSid: resource.sid },
+          // The ids (MG…, PN…), not the `sid` outputs: an id stays known while a preview plans an
+          // update of the service or number, a declared output does not (see providers/service-number.ts).
+          { serviceSid: service.id, phoneNumberSid: resource.id },
           child,
         );
       }

@@ -18,13 +18,24 @@ export function formatIssue(issue: ConfigIssue): string {
   return [where, issue.path, issue.message].filter((part) => part !== "").join(": ");
 }
 
+/** At most this many problems are printed; the rest are counted ("… and 12 more problems"). */
+export const MAX_PRINTED_ISSUES = 50;
+
+/** One line per issue, the first MAX_PRINTED_ISSUES of them, then how many more there are. */
+export function formatIssues(issues: readonly ConfigIssue[]): string {
+  const lines = issues.slice(0, MAX_PRINTED_ISSUES).map(formatIssue);
+  const more = issues.length - MAX_PRINTED_ISSUES;
+  if (more > 0) lines.push(`… and ${more} more problem${more === 1 ? "" : "s"}`);
+  return lines.join("\n");
+}
+
 /** The configuration is invalid. Holds every issue found, not just the first. */
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
   readonly issues: readonly ConfigIssue[];
 
   constructor(issues: readonly ConfigIssue[]) {
-    super(issues.map(formatIssue).join("\n") || "invalid accounts configuration");
+    super(formatIssues(issues) || "invalid accounts configuration");
     this.issues = issues;
   }
 }

@@ -3,17 +3,18 @@
  * schema, cross-file rules are checked (account ids and adopted numbers are unique), and defaults
  * are applied. Either the whole configuration comes back, or a ConfigError listing every problem.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { ConfigError, type ConfigIssue } from "./errors";
-import { expectedGot, missingKeyMessage, typeWord, unknownKeyMessage } from "./messages";
+import { expectedGot, missingKeyMessage, shortKey, typeWord, unknownKeyMessage } from "./messages";
 import {
   type AccountConfig,
   type AccountsDefaults,
   type AccountsFile,
   AccountsFileSchema,
   type AdoptTarget,
+  DESTRUCTIVE_FLAGS,
   MESSAGING_SERVICE_FRIENDLY_NAME_MAX,
   MESSAGING_SERVICE_NAME_SUFFIX,
   type MessagingServiceSettings,
@@ -85,6 +86,18 @@ export interface AccountsSource {
 // Entry points
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * The largest accounts file read: 512 KiB, about 1,800 accounts written out (a real account takes
+ * 250-300 bytes), so that no file takes a second to validate (bench/config-validation.ts prints the
+ * figure). More accounts go in more files.
+ */
+export const MAX_FILE_BYTES = 512 * 1024;
+
+function tooLargeMessage(bytes: number): string {
+  const count = (n: number) => n.toLocaleString("en-US");
+  return `the file is ${count(bytes)} bytes; an accounts file may be at most ${count(MAX_FILE_BYTES)} bytes (512 KiB): split the accounts across several files`;
+}
+
 /** Reads, validates and resolves the given files (a path given twice is read once). */
 export function loadAccountsFiles(paths: readonly string[]): ResolvedConfig {
   if (paths.length === 0) {
@@ -100,6 +113,18 @@ export function loadAccountsFiles(paths: readonly string[]): ResolvedConfig {
     if (seen.has(absolute)) continue;
     seen.add(absolute);
     try {
+      // Measured before reading, so an enormous file is never loaded into memory.
+      const { size } = statSync(path);
+      if (size > MAX_FILE_BYTES) {
+        readIssues.push({
+          file: path,
+          line: 0,
+          column: 0,
+          path: "",
+          message: tooLargeMessage(size),
+        });
+        continue;
+      }
       sources.push({ fileName: path, text: readFileSync(path, "utf8") });
     } catch (error) {
       readIssues.push({ file: path, line: 0, column: 0, path: "", message: readFailure(error) });
@@ -163,6 +188,11 @@ function resolveSources(
 }
 
 function checkFile(fileName: string, text: string, issues: ConfigIssue[]): CheckedFile | undefined {
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes > MAX_FILE_BYTES) {
+    issues.push({ file: fileName, line: 0, column: 0, path: "", message: tooLargeMessage(bytes) });
+    return undefined;
+  }
   const source = readYamlSource(text);
   if (source.problems.length > 0) {
     for (const problem of source.problems) issues.push({ file: fileName, path: "", ...problem });
@@ -179,7 +209,8 @@ function checkFile(fileName: string, text: string, issues: ConfigIssue[]): Check
     return undefined;
   }
   const result = parseWithLocatedIssues(source.data);
-  for (const issue of result.issues) {
+  const literalIssues = nonLiteralDestructiveFlags(source);
+  for (const issue of [...result.issues, ...literalIssues]) {
     issues.push({
       file: fileName,
       ...source.locate(issue.path, { atKey: issue.atKey }),
@@ -187,7 +218,55 @@ function checkFile(fileName: string, text: string, issues: ConfigIssue[]): Check
       message: issue.message,
     });
   }
-  return { fileName, source, raw: source.data, parsed: result.parsed };
+  return {
+    fileName,
+    source,
+    raw: source.data,
+    parsed: literalIssues.length > 0 ? undefined : result.parsed,
+  };
+}
+
+/**
+ * `release: True`, `release: !!bool "true"` and `release: "true"` never release anything: a flag
+ * that deletes numbers takes the literal `true` or `false` only. (A quoted "true" is a string and
+ * already fails the schema; this catches the spellings YAML itself reads as booleans.)
+ */
+function nonLiteralDestructiveFlags(source: YamlSource): SchemaIssue[] {
+  const data = source.data;
+  if (!isRecord(data) || !Array.isArray(data.accounts)) return [];
+  const paths: DataPath[] = [];
+  data.accounts.forEach((account: unknown, a) => {
+    if (!isRecord(account)) return;
+    for (const flag of DESTRUCTIVE_FLAGS) paths.push(["accounts", a, flag]);
+    if (!Array.isArray(account.numbers)) return;
+    account.numbers.forEach((_number: unknown, n) => {
+      for (const flag of DESTRUCTIVE_FLAGS) paths.push(["accounts", a, "numbers", n, flag]);
+    });
+  });
+  const issues: SchemaIssue[] = [];
+  for (const path of paths) {
+    const written = source.written(path);
+    if (written === undefined || typeof valueAt(data, path) !== "boolean") continue;
+    if (written.plain && !written.tagged && (written.text === "true" || written.text === "false"))
+      continue;
+    const spelling = written.tagged ? `${written.text} with an explicit tag` : written.text;
+    issues.push({
+      path,
+      message: `expected the literal true or false (this flag releases numbers in Twilio, so no other spelling counts), got ${spelling}`,
+      atKey: false,
+    });
+  }
+  return issues;
+}
+
+function valueAt(data: unknown, path: DataPath): unknown {
+  let value = data;
+  for (const segment of path) {
+    if (Array.isArray(value) && typeof segment === "number") value = value[segment];
+    else if (isRecord(value) && typeof segment === "string") value = value[segment];
+    else return undefined;
+  }
+  return value;
 }
 
 interface SchemaIssue {
@@ -249,7 +328,9 @@ function pathKey(path: DataPath): string {
 /** ["accounts", 1, "numbers", 0, "areaCode"] → "accounts[1].numbers[0].areaCode" */
 export function formatPath(path: DataPath): string {
   let text = "";
-  for (const segment of path) {
+  for (const raw of path) {
+    // A key thousands of characters long (hostile input) is shown by its start.
+    const segment = typeof raw === "string" ? shortKey(raw) : raw;
     if (typeof segment === "number") text += `[${segment}]`;
     else if (typeof segment === "string" && /^[A-Za-z_$][\w$]*$/.test(segment)) {
       text += text === "" ? segment : `.${segment}`;

@@ -69,8 +69,21 @@ export function editDistance(a: string, b: string): number {
   return at(a.length, b.length);
 }
 
+/**
+ * Keys longer than this are no typo of a known key (the longest is 25 characters): no suggestion
+ * is computed (the edit distance costs the product of the lengths) and only their start is shown.
+ */
+export const MAX_SUGGESTED_KEY_LENGTH = 64;
+
+/** A key as shown in a message: its first characters when it is absurdly long. */
+export function shortKey(key: string): string {
+  if (key.length <= MAX_SUGGESTED_KEY_LENGTH) return key;
+  return `${key.slice(0, 40)}… (${key.length} characters)`;
+}
+
 /** The known key closest to `key`, if one is close enough to be a plausible typo. */
 export function closestKey(key: string, known: readonly string[]): string | undefined {
+  if (key.length > MAX_SUGGESTED_KEY_LENGTH) return undefined;
   const wanted = normaliseKey(key);
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
@@ -89,9 +102,10 @@ export function closestKey(key: string, known: readonly string[]): string | unde
 /** "unknown key 'stickySendr'; did you mean 'stickySender'?" or the list of allowed keys. */
 export function unknownKeyMessage(key: string, known: readonly string[]): string {
   const suggestion = closestKey(key, known);
-  if (suggestion !== undefined) return `unknown key '${key}'; did you mean '${suggestion}'?`;
+  const shown = shortKey(key);
+  if (suggestion !== undefined) return `unknown key '${shown}'; did you mean '${suggestion}'?`;
   const allowed = known.map((k) => `'${k}'`).join(", ");
-  return `unknown key '${key}'; allowed keys here: ${allowed}`;
+  return `unknown key '${shown}'; allowed keys here: ${allowed}`;
 }
 
 /** "missing required key 'name'". */

@@ -7,24 +7,37 @@
  * the loader (load.ts), because accounts come from several files.
  */
 import { z } from "zod";
-import { expected, expectedGot } from "./messages";
+import {
+  AREA_CODE_COUNTRIES,
+  AREA_CODE_PATTERN,
+  countryOfAreaCode,
+  E164_PATTERN,
+} from "../validation/phone-numbers";
+import { PHONE_NUMBER_SID_PATTERN } from "../validation/sids";
+import {
+  describeWebhookSyntaxProblem,
+  unreachableHostReason,
+  WEBHOOK_URL_MAX,
+  WEBHOOK_URL_PATTERN,
+} from "../validation/urls";
+import { describeValue, expected, expectedGot } from "./messages";
 
 // ---------------------------------------------------------------------------------------------
 // Limits and patterns
 // ---------------------------------------------------------------------------------------------
 
-/** E.164: "+", a country code that does not start with 0, at most 15 digits in all. */
-export const E164_PATTERN = /^\+[1-9]\d{1,14}$/;
-/** A Twilio IncomingPhoneNumber SID. */
-export const PHONE_NUMBER_SID_PATTERN = /^PN[0-9a-fA-F]{32}$/;
 /** A number's stable key within its account; it becomes part of the Pulumi resource name. */
 export const NUMBER_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
-export const AREA_CODE_PATTERN = /^\d{3}$/;
 /** ISO 3166-1 alpha-2, in capitals. */
 export const COUNTRY_PATTERN = /^[A-Z]{2}$/;
-/** Absolute http(s) URL with a host and no user:password@ part (it would be stored in state). */
-export const HTTP_URL_PATTERN = /^https?:\/\/[^\s/?#@]+(?:[/?#]\S*)?$/;
 const NON_BLANK_PATTERN = /\S/;
+/**
+ * Characters no name may hold: control characters, U+FFFD (what invalid UTF-8 becomes when the
+ * file is read) and the bidirectional overrides that make text display in another order.
+ */
+const NAME_FORBIDDEN = "\\u0000-\\u001F\\u007F-\\u009F\\uFFFD\\u202A-\\u202E\\u2066-\\u2069";
+const CLEAN_NAME_PATTERN = new RegExp(`^[^${NAME_FORBIDDEN}]*$`, "u");
+const NAME_FORBIDDEN_CHAR = new RegExp(`[${NAME_FORBIDDEN}]`, "u");
 
 export const DEFAULT_COUNTRY = "US";
 export const ACCOUNT_NAME_MAX = 100;
@@ -41,34 +54,39 @@ export const VALIDITY_PERIOD_MAX = 36_000;
 // Leaf values
 // ---------------------------------------------------------------------------------------------
 
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (
-      (url.protocol === "http:" || url.protocol === "https:") &&
-      url.hostname !== "" &&
-      url.username === "" &&
-      url.password === ""
-    );
-  } catch {
-    return false;
-  }
-}
-
 function describeExpectedUrl(input: unknown): string {
-  if (typeof input === "string" && /^https?:\/\/[^/?#]*@/.test(input)) {
-    return "an http(s) URL without user:password@ (credentials would end up in Pulumi state)";
-  }
-  return 'an absolute http(s) URL such as "https://api.parlae.example/twilio/sms"';
+  const what = 'an absolute http(s) URL such as "https://api.parlae.example/twilio/sms"';
+  return typeof input === "string" ? `${what} (${describeWebhookSyntaxProblem(input)})` : what;
 }
 
+/** The URL rule of src/validation/urls.ts as it is: the JSON Schema carries the same pattern. */
 const httpUrl = (description: string) =>
   z
     .string({ error: expected(describeExpectedUrl) })
-    .regex(HTTP_URL_PATTERN)
-    .refine(isHttpUrl)
-    .meta({ format: "uri" })
+    .max(WEBHOOK_URL_MAX)
+    .regex(WEBHOOK_URL_PATTERN)
     .describe(description);
+
+function describeExpectedName(what: string) {
+  return (input: unknown): string => {
+    const bad = typeof input === "string" ? NAME_FORBIDDEN_CHAR.exec(input)?.[0] : undefined;
+    if (bad === undefined) return what;
+    const code = `U+${(bad.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
+    const kind =
+      bad === "\uFFFD"
+        ? "a replacement character (U+FFFD: the file is not valid UTF-8 there)"
+        : `the invisible character ${code}`;
+    return `${what}, without control or invisible characters (it contains ${kind})`;
+  };
+}
+
+/** A display name: non-blank, at most `max` characters, nothing invisible or broken in it. */
+const displayName = (what: string, max: number) =>
+  z
+    .string({ error: expected(describeExpectedName(what)) })
+    .regex(NON_BLANK_PATTERN)
+    .regex(CLEAN_NAME_PATTERN)
+    .max(max);
 
 function describeExpectedE164(input: unknown): string {
   const hint = typeof input === "number" ? ' (quote it in YAML: "+1…")' : "";
@@ -89,20 +107,19 @@ const method = z.enum(["GET", "POST"], { error: expected('"GET" or "POST"') });
 const bool = (description: string) =>
   z.boolean({ error: expected("true or false") }).describe(description);
 
+/** Keys whose `true` deletes something in Twilio: only the literal `true` / `false` is accepted. */
+export const DESTRUCTIVE_FLAGS = ["release"] as const;
+
 // ---------------------------------------------------------------------------------------------
 // Messaging Service
 // ---------------------------------------------------------------------------------------------
 
 export const MessagingServiceSettingsSchema = z
   .strictObject({
-    friendlyName: z
-      .string({
-        error: expected(
-          `a non-empty name of at most ${MESSAGING_SERVICE_FRIENDLY_NAME_MAX} characters`,
-        ),
-      })
-      .regex(NON_BLANK_PATTERN)
-      .max(MESSAGING_SERVICE_FRIENDLY_NAME_MAX)
+    friendlyName: displayName(
+      `a non-empty name of at most ${MESSAGING_SERVICE_FRIENDLY_NAME_MAX} characters`,
+      MESSAGING_SERVICE_FRIENDLY_NAME_MAX,
+    )
       .optional()
       .describe(
         `Messaging Service friendly name (at most ${MESSAGING_SERVICE_FRIENDLY_NAME_MAX} characters). Default: "<account name>${MESSAGING_SERVICE_NAME_SUFFIX}".`,
@@ -187,7 +204,11 @@ export const AdoptSchema = z
   .meta({ oneOf: [{ required: ["sid"] }, { required: ["phoneNumber"] }] })
   .describe("Adopt a number the Twilio account already owns, by SID or by E.164 number.");
 
-const areaCodeError = expected('a 3-digit area code such as "514"');
+const areaCodeError = expected((input: unknown) =>
+  typeof input === "number"
+    ? 'a 3-digit area code written as a string, such as "514" (quote it: YAML reads 514, 0o1002 and 0x202 alike as the number 514)'
+    : 'a 3-digit area code such as "514"',
+);
 
 export const NumberSchema = z
   .strictObject({
@@ -202,28 +223,20 @@ export const NumberSchema = z
         "Stable key of the number within the account (part of the Pulumi resource name): ^[a-z0-9][a-z0-9-]{0,31}$.",
       ),
     areaCode: z
-      .union(
-        [
-          z.string({ error: areaCodeError }).regex(AREA_CODE_PATTERN),
-          z.int({ error: areaCodeError }).min(100).max(999),
-        ],
-        { error: areaCodeError },
-      )
-      .transform((code) => String(code))
+      .string({ error: areaCodeError })
+      .regex(AREA_CODE_PATTERN)
       .optional()
-      .describe('Buy a new number in this 3-digit area code, e.g. "514".'),
+      .describe(
+        'Buy a new number in this area code of the number\'s country (US or CA), as a string: "514".',
+      ),
     country: country
       .optional()
       .describe("Country to buy the number in (ISO 3166 alpha-2). Default: defaults.country."),
     adopt: AdoptSchema.optional(),
-    friendlyName: z
-      .string({
-        error: expected(
-          `a non-empty friendly name of at most ${NUMBER_FRIENDLY_NAME_MAX} characters (the rest of Twilio's 64 is kept for an idempotency marker)`,
-        ),
-      })
-      .regex(NON_BLANK_PATTERN)
-      .max(NUMBER_FRIENDLY_NAME_MAX)
+    friendlyName: displayName(
+      `a non-empty friendly name of at most ${NUMBER_FRIENDLY_NAME_MAX} characters (the rest of Twilio's 64 is kept for an idempotency marker)`,
+      NUMBER_FRIENDLY_NAME_MAX,
+    )
       .optional()
       .describe(
         `Friendly name of the number (at most ${NUMBER_FRIENDLY_NAME_MAX} characters). Default: "<account name> - <number name>".`,
@@ -281,15 +294,15 @@ export const AccountSchema = z
       })
       .toLowerCase()
       .describe("The backend's Account.id (a UUID)."),
-    name: z
-      .string({
-        error: expected(`a non-empty account name of at most ${ACCOUNT_NAME_MAX} characters`),
-      })
-      .regex(NON_BLANK_PATTERN)
-      .max(ACCOUNT_NAME_MAX)
-      .describe(`Account name (at most ${ACCOUNT_NAME_MAX} characters).`),
+    name: displayName(
+      `a non-empty account name of at most ${ACCOUNT_NAME_MAX} characters`,
+      ACCOUNT_NAME_MAX,
+    ).describe(`Account name (at most ${ACCOUNT_NAME_MAX} characters).`),
     release: bool(
       "true releases ALL numbers of the account and deletes its Messaging Service.",
+    ).default(false),
+    allowLocalWebhooks: bool(
+      "true lets this account's webhooks point at hosts Twilio cannot reach (localhost, private addresses, single-label names): for test setups against the emulator only.",
     ).default(false),
     messagingService: MessagingServiceSettingsSchema.optional(),
     numbers: z
@@ -343,6 +356,82 @@ export const AccountsDefaultsSchema = z
   })
   .describe("Defaults for the accounts of this file; an account's own values win.");
 
+const MESSAGING_SERVICE_WEBHOOKS = ["inboundRequestUrl", "fallbackUrl", "statusCallback"] as const;
+const NUMBER_WEBHOOKS = ["smsUrl", "voiceUrl", "statusCallback"] as const;
+
+type Issues = { addIssue(issue: { code: "custom"; path: PropertyKey[]; message: string }): void };
+
+/**
+ * Rules that need the whole file (an account's country comes from `defaults`; a default webhook
+ * serves every account of the file):
+ * - a number bought by area code is in US or CA, and the area code is a geographic area code of
+ *   that country (libphonenumber-js metadata, src/validation/phone-numbers.ts);
+ * - a webhook host is one Twilio can reach, unless the account sets allowLocalWebhooks: true.
+ * The JSON Schema cannot say either; `npm run validate` and the program check both.
+ */
+function checkAreaCodesAndWebhookHosts(file: unknown, ctx: Issues): void {
+  if (!isRecord(file) || !Array.isArray(file.accounts)) return;
+  const defaults = isRecord(file.defaults) ? file.defaults : {};
+  const defaultCountry = typeof defaults.country === "string" ? defaults.country : DEFAULT_COUNTRY;
+  const defaultService = isRecord(defaults.messagingService) ? defaults.messagingService : {};
+  const defaultNumber = isRecord(defaults.number) ? defaults.number : {};
+
+  const checkHost = (url: unknown, path: PropertyKey[], allowed: boolean) => {
+    if (allowed || typeof url !== "string" || !WEBHOOK_URL_PATTERN.test(url)) return;
+    const reason = unreachableHostReason(url);
+    if (reason === undefined) return;
+    ctx.addIssue({
+      code: "custom",
+      path,
+      message: `expected a webhook URL Twilio can reach from the internet, got ${describeValue(url)}: ${reason}. For a test setup (the local emulator), set allowLocalWebhooks: true on the account`,
+    });
+  };
+
+  file.accounts.forEach((account: unknown, a) => {
+    if (!isRecord(account)) return;
+    const allowed = account.allowLocalWebhooks === true;
+    const service = isRecord(account.messagingService) ? account.messagingService : {};
+    for (const key of MESSAGING_SERVICE_WEBHOOKS) {
+      if (service[key] !== undefined)
+        checkHost(service[key], ["accounts", a, "messagingService", key], allowed);
+      else checkHost(defaultService[key], ["defaults", "messagingService", key], allowed);
+    }
+    if (!Array.isArray(account.numbers)) return;
+    account.numbers.forEach((number: unknown, n) => {
+      if (!isRecord(number)) return;
+      const at = ["accounts", a, "numbers", n];
+      for (const key of NUMBER_WEBHOOKS) {
+        if (number[key] !== undefined) checkHost(number[key], [...at, key], allowed);
+        else checkHost(defaultNumber[key], ["defaults", "number", key], allowed);
+      }
+      const areaCode = number.areaCode;
+      if (typeof areaCode !== "string" || !AREA_CODE_PATTERN.test(areaCode)) return;
+      const country = typeof number.country === "string" ? number.country : defaultCountry;
+      if (!COUNTRY_PATTERN.test(country)) return; // reported by the country's own rule
+      if (!(AREA_CODE_COUNTRIES as readonly string[]).includes(country)) {
+        const from = number.country !== undefined ? "its country" : "defaults.country";
+        ctx.addIssue({
+          code: "custom",
+          path: [...at, "areaCode"],
+          message: `buying by area code is possible in ${AREA_CODE_COUNTRIES.join(" and ")} only, and ${from} is ${country}; adopt a number bought in the Twilio console instead`,
+        });
+        return;
+      }
+      const owner = countryOfAreaCode(areaCode);
+      if (owner === country) return;
+      const actually =
+        owner === undefined
+          ? "not a geographic North American area code"
+          : `an area code of ${owner}, not ${country}`;
+      ctx.addIssue({
+        code: "custom",
+        path: [...at, "areaCode"],
+        message: `expected an area code of ${country}, got "${areaCode}": ${actually}`,
+      });
+    });
+  });
+}
+
 export const AccountsFileSchema = z
   .strictObject(
     {
@@ -358,6 +447,7 @@ export const AccountsFileSchema = z
           : undefined,
     },
   )
+  .superRefine(checkAreaCodesAndWebhookHosts, whenMapping)
   .meta({ title: "Twilio messaging accounts" })
   .describe(
     "Customer accounts whose Twilio numbers and Messaging Service are managed as code. See docs/config.md.",

@@ -35,14 +35,55 @@ export interface YamlSource {
    * deepest mapping or list that does.
    */
   locate(path: DataPath, options?: { atKey?: boolean }): SourcePosition;
+  /**
+   * How the scalar at `path` is written (`true`, `True`, `"true"`, `!!bool true` …), for rules
+   * that accept one spelling only; undefined when the path holds no scalar.
+   */
+  written(path: DataPath): WrittenScalar | undefined;
 }
 
-/** Aliases (*anchor) are followed; a document with too many is rejected by toJS. */
-const MAX_ALIAS_COUNT = 100;
+export interface WrittenScalar {
+  /** The source text of the value, without quotes or tag. */
+  text: string;
+  /** Written with an explicit tag (`!!bool`). */
+  tagged: boolean;
+  /** Written plain (not quoted, not a block scalar). */
+  plain: boolean;
+}
+
+/**
+ * Aliases (*anchor) are followed, and an anchor may be reused as often as wanted; what is limited
+ * is the size of the document once every alias is expanded (an "alias bomb" of nested aliases is
+ * tiny on disk and enormous expanded). A real accounts file has a few nodes per line.
+ */
+export const MAX_EXPANDED_NODES = 200_000;
+/** Deeper nesting than this is no accounts file (and deep recursion is a way to crash a reader). */
+export const MAX_NESTING_DEPTH = 64;
+/** The YAML version the files are read as; a %YAML directive naming another is refused. */
+const YAML_VERSION = "1.2";
+/** Tags of the YAML 1.2 core schema: anything else (!!binary, !!timestamp, custom tags) is refused. */
+const CORE_TAGS = new Set([
+  "tag:yaml.org,2002:str",
+  "tag:yaml.org,2002:int",
+  "tag:yaml.org,2002:float",
+  "tag:yaml.org,2002:bool",
+  "tag:yaml.org,2002:null",
+  "tag:yaml.org,2002:map",
+  "tag:yaml.org,2002:seq",
+]);
 
 export function readYamlSource(text: string): YamlSource {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // YAML 1.2, core schema: `yes`/`on` are strings, `0514` is 514, no merge keys. The options pin
+  // it; a %YAML 1.1 directive would switch the reader back to 1.1, hence the check below.
+  const doc = parseDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    version: YAML_VERSION,
+    schema: "core",
+    merge: false,
+  });
 
   const position = (offset: number): SourcePosition => {
     const { line, col } = lineCounter.linePos(offset);
@@ -53,14 +94,25 @@ export function readYamlSource(text: string): YamlSource {
     ...position(error.pos[0]),
     message: `YAML syntax error: ${firstLine(error.message)}`,
   }));
+  const directive = /^%YAML[ \t]+(\S+)/m.exec(text);
+  if (directive && directive[1] !== YAML_VERSION && problems.length === 0) {
+    problems.push({
+      ...position(directive.index + directive[0].length - (directive[1]?.length ?? 0)),
+      message: `YAML ${directive[1]} is not supported: accounts files are read as YAML ${YAML_VERSION} (core schema), where yes/no are strings and 0514 is 514; remove the %YAML directive`,
+    });
+  }
+  if (problems.length === 0) problems.push(...structureProblems(doc, position));
 
   let data: unknown;
   if (problems.length === 0) {
+    // Expansion is bounded above, so the library's own alias counter (which also refuses an
+    // anchor legitimately reused many times) is off.
     try {
-      data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      data = doc.toJS({ maxAliasCount: -1 });
     } catch (error) {
+      // Not expected after the checks above; still a located problem, never an unexplained crash.
       const message = error instanceof Error ? error.message : String(error);
-      problems.push({ line: 1, column: 1, message: `YAML error: ${message}` });
+      problems.push({ ...position(startOf(doc.contents) ?? 0), message: `YAML error: ${message}` });
     }
   }
 
@@ -68,7 +120,87 @@ export function readYamlSource(text: string): YamlSource {
     data,
     problems,
     locate: (path, options) => position(locateOffset(doc, path, options?.atKey ?? false)),
+    written: (path) => {
+      const node = nodeAt(doc, path);
+      if (!isScalar(node)) return undefined;
+      return {
+        text: String(node.source ?? node.value),
+        tagged: node.tag !== undefined,
+        plain: node.type === "PLAIN",
+      };
+    },
   };
+}
+
+/**
+ * Walks the syntax tree once: tags outside the core schema, nesting depth, aliases that contain
+ * themselves, and the expanded size. Each problem is located at its own node.
+ */
+function structureProblems(
+  doc: Document,
+  position: (offset: number) => SourcePosition,
+): YamlProblem[] {
+  const expandedSize = new Map<unknown, number>();
+  const onPath = new Set<unknown>();
+  let total = 0;
+  let problem: YamlProblem | undefined;
+  const fail = (node: unknown, message: string) => {
+    problem ??= { ...position(startOf(node as Node) ?? 0), message };
+  };
+
+  /** Expanded size of `node`; stops early (returns 0) once a problem is found. */
+  const sizeOf = (node: unknown, depth: number): number => {
+    if (problem || node === null || node === undefined) return 0;
+    if (depth > MAX_NESTING_DEPTH) {
+      fail(node, `YAML error: nested deeper than ${MAX_NESTING_DEPTH} levels`);
+      return 0;
+    }
+    if (isAlias(node)) {
+      const target = node.resolve(doc);
+      if (target === undefined) {
+        fail(node, `YAML error: alias *${node.source} has no anchor &${node.source} before it`);
+        return 0;
+      }
+      if (onPath.has(target)) {
+        fail(node, `YAML error: alias *${node.source} refers to a node that contains it`);
+        return 0;
+      }
+      const size = expandedSize.get(target) ?? sizeOf(target, depth);
+      total += size;
+      if (total > MAX_EXPANDED_NODES) {
+        fail(
+          node,
+          `YAML error: aliases expand the document beyond ${MAX_EXPANDED_NODES} nodes (alias *${node.source} alone adds ${size}); write the values out, or nest fewer aliases`,
+        );
+      }
+      return size;
+    }
+    const tag = (node as { tag?: string }).tag;
+    if (tag !== undefined && !CORE_TAGS.has(tag)) {
+      fail(
+        node,
+        `YAML error: tag ${tag} is not allowed (accounts files use plain YAML 1.2 values)`,
+      );
+      return 0;
+    }
+    let size = 1;
+    total += 1;
+    onPath.add(node);
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        size += sizeOf(pair.key, depth + 1) + sizeOf(pair.value, depth + 1);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) size += sizeOf(item, depth + 1);
+    }
+    onPath.delete(node);
+    if ((node as { anchor?: string }).anchor !== undefined) expandedSize.set(node, size);
+    if (total > MAX_EXPANDED_NODES)
+      fail(node, `YAML error: the document has more than ${MAX_EXPANDED_NODES} nodes`);
+    return size;
+  };
+  sizeOf(doc.contents, 0);
+  return problem ? [problem] : [];
 }
 
 function firstLine(message: string): string {
@@ -84,6 +216,24 @@ function isEmptyNode(node: unknown): boolean {
   if (!isScalar(node) || node.value !== null) return false;
   const range = node.range;
   return range === undefined || range === null || range[0] === range[1];
+}
+
+/** The node at `path`, following aliases on the way and at the end. */
+function nodeAt(doc: Document, path: DataPath): unknown {
+  let node: unknown = doc.contents;
+  for (const segment of path) {
+    if (isAlias(node)) node = node.resolve(doc);
+    if (isMap(node)) {
+      node = node.items.find(
+        (item) => (isScalar(item.key) ? String(item.key.value) : String(item.key)) === segment,
+      )?.value;
+    } else if (isSeq(node) && typeof segment === "number") {
+      node = node.items[segment];
+    } else {
+      return undefined;
+    }
+  }
+  return isAlias(node) ? node.resolve(doc) : node;
 }
 
 function locateOffset(doc: Document, path: DataPath, atKey: boolean): number {

@@ -7,6 +7,7 @@
  * The defaults below are test credentials for local use only; they are not secrets.
  */
 import { timingSafeEqual } from "node:crypto";
+import { isSid } from "../validation/sids";
 import { TwilioError } from "./errors";
 
 /** Account SID the emulator serves unless told otherwise. */
@@ -59,7 +60,7 @@ export function authenticate(header: string | undefined, account: AccountCredent
 /** A 2010 path names an account: it must be the caller's (20003 otherwise, 20404 if not a SID). */
 export function checkPathAccount(pathAccountSid: string, accountSid: string, path: string): void {
   if (pathAccountSid === accountSid) return;
-  if (!/^AC[0-9a-fA-F]{32}$/.test(pathAccountSid)) {
+  if (!isSid(pathAccountSid, "AC")) {
     throw new TwilioError(20404, `The requested resource ${path} was not found`);
   }
   throw rejected();

@@ -3,7 +3,9 @@
  *
  * The first line on stdout is the base URL (`http://127.0.0.1:<port>`), so scripts can read it;
  * everything else goes to stderr. Ctrl-C (SIGINT) or SIGTERM stops it. The auth token is never
- * printed.
+ * printed. Tokens are best given in the environment (TWILIO_EMULATOR_AUTH_TOKEN,
+ * TWILIO_EMULATOR_ADMIN_TOKEN): `npm run emulator -- --auth-token …` writes the command line, token
+ * included, into npm's own debug log.
  */
 import { parseArgs } from "node:util";
 import { ADMIN_PREFIX } from "./admin";
@@ -12,6 +14,10 @@ import type { FaultConfig, FaultMatch } from "./faults";
 import { type EmulatorOptions, startEmulator } from "./server";
 
 export const DEFAULT_PORT = 4010;
+
+/** Environment variables that carry the tokens, so they stay out of command lines and npm's logs. */
+export const AUTH_TOKEN_ENV = "TWILIO_EMULATOR_AUTH_TOKEN";
+export const ADMIN_TOKEN_ENV = "TWILIO_EMULATOR_ADMIN_TOKEN";
 
 export const HELP = `Usage: npm run emulator -- [options]
 
@@ -22,13 +28,16 @@ Options:
   --port <n>                  TCP port (default ${DEFAULT_PORT}; 0 picks a free one)
   --host <addr>               interface to listen on (default 127.0.0.1)
   --account-sid <AC…>         account served (default ${DEFAULT_ACCOUNT_SID})
-  --auth-token <token>        its auth token (default: the documented test token)
+  --auth-token <token>        its auth token (default: $${AUTH_TOKEN_ENV}, else the
+                              documented test token); prefer the environment variable:
+                              npm logs command lines
   --api-key <SK…:secret>      an API key that may authenticate (repeatable)
   --state-file <path>         load state from, and save it after every change to, this file
   --numbers-per-area-code <n> numbers for sale per area code (default 20)
   --seed-number <+1…>         a number that already exists in the account (repeatable)
   --public-urls twilio|local  hosts in absolute response URLs (default twilio)
   --admin-token <token>       require X-Emulator-Admin-Token on ${ADMIN_PREFIX}/… calls
+                              (default: $${ADMIN_TOKEN_ENV}; none when unset)
 
 Faults (see docs/emulator.md; also settable at runtime via PUT ${ADMIN_PREFIX}/faults):
   --latency <ms>|<min>-<max>  delay every answer (fixed, or uniform in the range)
@@ -54,6 +63,7 @@ function number(name: string, value: string): number {
 /** Turns command-line arguments into emulator options (exported for tests). */
 export function parseCliArgs(
   argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
 ): { help: true } | { help: false; options: EmulatorOptions } {
   const { values } = parseArgs({
     args: argv,
@@ -118,6 +128,9 @@ export function parseCliArgs(
     };
   }
 
+  // The command line wins over the environment; an empty variable counts as unset.
+  const authToken = values["auth-token"] ?? (env[AUTH_TOKEN_ENV] || undefined);
+  const adminToken = values["admin-token"] ?? (env[ADMIN_TOKEN_ENV] || undefined);
   const publicUrls = values["public-urls"];
   if (publicUrls !== undefined && publicUrls !== "twilio" && publicUrls !== "local") {
     throw new Error(`--public-urls must be twilio or local, got '${publicUrls}'`);
@@ -126,13 +139,13 @@ export function parseCliArgs(
     port: values.port !== undefined ? number("port", values.port) : DEFAULT_PORT,
     ...(values.host !== undefined ? { host: values.host } : {}),
     ...(values["account-sid"] !== undefined ? { accountSid: values["account-sid"] } : {}),
-    ...(values["auth-token"] !== undefined ? { authToken: values["auth-token"] } : {}),
+    ...(authToken !== undefined ? { authToken } : {}),
     ...(values["state-file"] !== undefined ? { stateFile: values["state-file"] } : {}),
     ...(values["numbers-per-area-code"] !== undefined
       ? { numbersPerAreaCode: number("numbers-per-area-code", values["numbers-per-area-code"]) }
       : {}),
     ...(publicUrls !== undefined ? { publicUrls } : {}),
-    ...(values["admin-token"] !== undefined ? { adminToken: values["admin-token"] } : {}),
+    ...(adminToken !== undefined ? { adminToken } : {}),
     apiKeys: (values["api-key"] ?? []).map((spec) => {
       const colon = spec.indexOf(":");
       if (colon < 0) throw new Error("--api-key expects SK…:secret");

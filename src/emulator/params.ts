@@ -63,17 +63,10 @@ export function integerParam(
   return Number.parseInt(value, 10);
 }
 
-/** An absolute http(s) URL, as Twilio requires for webhooks. */
-export function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
-  } catch {
-    return false;
-  }
-}
-
-/** E.164: a `+`, a country code that does not start with 0, at most 15 digits in all. */
-export function isE164(value: string): boolean {
-  return /^\+[1-9]\d{6,14}$/.test(value);
-}
+/** E.164 (src/validation/phone-numbers.ts: the one rule the project uses). */
+export { isE164 } from "../validation/phone-numbers";
+/**
+ * An absolute http(s) URL, as Twilio requires for webhooks and media: the project's one URL syntax
+ * rule (src/validation/urls.ts). Reachability is not the emulator's business: it calls nothing.
+ */
+export { isWebhookUrl as isHttpUrl } from "../validation/urls";

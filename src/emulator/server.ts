@@ -12,6 +12,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { isSid } from "../validation/sids";
 import { ADMIN_PREFIX, handleAdmin } from "./admin";
 import {
   type ApiKeyCredential,
@@ -135,11 +136,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     authToken: options.authToken ?? DEFAULT_AUTH_TOKEN,
     apiKeys: options.apiKeys ?? [],
   };
-  if (!/^AC[0-9a-fA-F]{32}$/.test(accountSid))
-    throw new Error(`accountSid must be AC followed by 32 hex digits`);
+  if (!isSid(accountSid, "AC")) throw new Error(`accountSid must be AC followed by 32 hex digits`);
   for (const key of credentials.apiKeys) {
-    if (!/^SK[0-9a-fA-F]{32}$/.test(key.sid))
-      throw new Error(`API key SID must be SK followed by 32 hex digits`);
+    if (!isSid(key.sid, "SK")) throw new Error(`API key SID must be SK followed by 32 hex digits`);
   }
 
   const saved = options.stateFile ? loadStateFile(options.stateFile) : undefined;

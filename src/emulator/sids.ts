@@ -3,6 +3,7 @@
  * (`PN…` phone number, `MG…` Messaging Service, `SM…`/`MM…` message, `AC…` account, `SK…` API key).
  */
 import { randomBytes } from "node:crypto";
+import { isSid as isAnySid } from "../validation/sids";
 
 export type SidPrefix = "AC" | "MG" | "MM" | "PN" | "SK" | "SM";
 
@@ -10,9 +11,7 @@ export function newSid(prefix: SidPrefix): string {
   return prefix + randomBytes(16).toString("hex");
 }
 
-/** True when `value` is a well-formed SID of the given type (the pattern in Twilio's spec). */
+/** True when `value` is a well-formed SID of the given type (src/validation/sids.ts). */
 export function isSid(value: string, prefix: SidPrefix): boolean {
-  return (
-    value.length === 34 && value.startsWith(prefix) && /^[0-9a-fA-F]{32}$/.test(value.slice(2))
-  );
+  return isAnySid(value, prefix);
 }

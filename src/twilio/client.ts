@@ -14,6 +14,7 @@
  */
 import twilio from "twilio";
 import type RequestClient from "twilio/lib/base/RequestClient";
+import { ACCOUNT_SID_PATTERN, API_KEY_SID_PATTERN } from "../validation/sids";
 import { createHttpClient, type RetryPolicy } from "./http-client";
 
 export type TwilioClient = twilio.Twilio;
@@ -43,8 +44,8 @@ export interface TwilioClientOptions extends TwilioCredentials {
   env?: NodeJS.ProcessEnv;
 }
 
-const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
-const API_KEY_SID = /^SK[0-9a-fA-F]{32}$/;
+const ACCOUNT_SID = ACCOUNT_SID_PATTERN;
+const API_KEY_SID = API_KEY_SID_PATTERN;
 
 function checkBaseUrl(baseUrl: string): string {
   let url: URL;

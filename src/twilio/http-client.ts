@@ -3,10 +3,10 @@
  * RequestClient, wrapped to (1) send Twilio URLs to a base URL (the local emulator) and (2) retry
  * rate limiting and Twilio-side failures with backoff that honours `Retry-After`.
  *
- * Wrapping (not subclassing) is deliberate: Pulumi serializes the dynamic providers together with
- * the code they call, and a subclass of the SDK's class drags the SDK's internals (axios) into the
- * serialized text by value, which does not load again. A wrapper object only refers to the `twilio`
- * module, which the serializer turns into a plain `require("twilio")`.
+ * Wrapping (not subclassing) keeps this module independent of the SDK's class internals. (It was
+ * required while Pulumi serialized the dynamic providers with the code they call; providers are now
+ * loaded in the provider process by a stub, providers/implementation.ts, and nothing of this module
+ * is serialized.)
  */
 import twilio from "twilio";
 import type RequestClient from "twilio/lib/base/RequestClient";

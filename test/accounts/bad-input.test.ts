@@ -8,11 +8,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { badInputs } from "../config/bad-inputs";
+import { hostileInputs } from "../config/hostile-inputs";
 import { type AccountsStack, createAccountsStack } from "../support/accounts-stack";
 
-// A spread of the shared table (types, typos, E.164, URLs, duplicates, YAML syntax, …): every
-// case costs a Pulumi run, and the loader's own tests cover each case in detail.
-const cases = badInputs.filter((_, index) => index % 3 === 0);
+// A spread of the shared tables (types, typos, E.164, URLs, duplicates, YAML syntax, and two of
+// the hostile inputs): every case costs a Pulumi run, and the loader's own tests cover each case
+// in detail.
+const cases = [
+  ...badInputs.filter((_, index) => index % 3 === 0),
+  ...hostileInputs.filter((c) => /%YAML 1\.1|webhook on localhost/.test(c.title)),
+];
 
 let stack: AccountsStack;
 let dir: string;
@@ -28,8 +33,8 @@ afterAll(async () => {
 });
 
 describe("invalid accounts YAML", () => {
-  it("covers at least fifteen distinct bad inputs", () => {
-    expect(cases.length).toBeGreaterThanOrEqual(15);
+  it("covers at least seventeen distinct bad inputs", () => {
+    expect(cases.length).toBeGreaterThanOrEqual(17);
   });
 
   it.each(cases.map((c) => [c.title, c] as const))(

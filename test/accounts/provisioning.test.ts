@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AccountsStack, createAccountsStack, twilioSteps } from "../support/accounts-stack";
 import { accountsYaml, type TestAccount, THREE_ACCOUNTS } from "../support/accounts-yaml";
+import { changingSteps, previewThenUp } from "../support/preview-then-up";
 
 interface AccountOutput {
   accountId: string;
@@ -14,6 +15,8 @@ interface AccountOutput {
 
 let stack: AccountsStack;
 let accounts: TestAccount[] = THREE_ACCOUNTS;
+/** What the first preview planned, to hold the first up to it. */
+let firstPreview: string[] = [];
 
 async function accountOutputs(): Promise<AccountOutput[]> {
   return (await stack.outputs()).accounts as AccountOutput[];
@@ -38,10 +41,13 @@ describe("provisioning three accounts", () => {
     ]).sort();
     expect(twilioSteps(preview.events)).toEqual(expected);
     expect(stack.emulator.requestLog.countMutations()).toBe(0);
+    firstPreview = twilioSteps(preview.events);
   });
 
   it("converges on up, and the outputs hold the SIDs the emulator issued", async () => {
-    await stack.pulumi(["up", "--yes", "--skip-preview"]);
+    stack.emulator.requestLog.clear();
+    const up = await stack.pulumi(["up", "--yes", "--skip-preview"]);
+    expect(twilioSteps(up.events)).toEqual(firstPreview);
     const outputs = await accountOutputs();
     expect(outputs.map((a) => a.accountId)).toEqual(THREE_ACCOUNTS.map((a) => a.id));
     // Counted before the checks below, which call the emulator themselves.
@@ -65,7 +71,7 @@ describe("provisioning three accounts", () => {
 
   it("makes zero mutating Twilio calls on a second up with no change", async () => {
     stack.emulator.requestLog.clear();
-    const up = await stack.pulumi(["up", "--yes", "--skip-preview"]);
+    const { up } = await previewThenUp(stack);
     expect(twilioSteps(up.events).every((step) => step.startsWith("same "))).toBe(true);
     expect(stack.emulator.requestLog.countMutations()).toBe(0);
   });
@@ -91,10 +97,8 @@ describe("provisioning three accounts", () => {
         : a,
     );
     stack.writeAccounts(accountsYaml(accounts));
-    const up = await stack.pulumi(["up", "--yes", "--skip-preview"]);
-    expect(twilioSteps(up.events).filter((s) => !s.startsWith("same "))).toEqual([
-      `update MessagingService ${first?.id}-service`,
-    ]);
+    const { up } = await previewThenUp(stack);
+    expect(changingSteps(up.events)).toEqual([`update MessagingService ${first?.id}-service`]);
     const after = await accountOutputs();
     expect(after).toEqual(before);
     const service = await stack.twilio.messaging.v1
@@ -110,10 +114,8 @@ describe("provisioning three accounts", () => {
       a.id === second?.id ? { ...a, friendlyName: "Plateau - front desk" } : a,
     );
     stack.writeAccounts(accountsYaml(accounts));
-    const up = await stack.pulumi(["up", "--yes", "--skip-preview"]);
-    expect(twilioSteps(up.events).filter((s) => !s.startsWith("same "))).toEqual([
-      `update PhoneNumber ${second?.id}-main`,
-    ]);
+    const { up } = await previewThenUp(stack);
+    expect(changingSteps(up.events)).toEqual([`update PhoneNumber ${second?.id}-main`]);
     expect(await accountOutputs()).toEqual(before);
     const sid = before[1]?.numbers[0]?.sid;
     const number = await stack.twilio.incomingPhoneNumbers(sid ?? "").fetch();
@@ -135,8 +137,8 @@ describe("provisioning three accounts", () => {
       2,
     );
 
-    const up = await stack.pulumi(["up", "--yes", "--skip-preview"]);
-    expect(twilioSteps(up.events).filter((s) => !s.startsWith("same "))).toEqual([
+    const { up } = await previewThenUp(stack);
+    expect(changingSteps(up.events)).toEqual([
       `create MessagingService ${victim?.accountId}-service`,
       `create ServiceNumber ${victim?.accountId}-main-attachment`,
     ]);
@@ -145,5 +147,55 @@ describe("provisioning three accounts", () => {
     expect(after[2]?.messagingServiceSid).not.toBe(victim?.messagingServiceSid);
     // The number was never touched: same SID, now in the new service.
     expect(after[2]?.numbers).toEqual(victim?.numbers);
+  });
+});
+
+describe("adopting a number bought outside", () => {
+  it("previews and makes the adoption as one create per resource, and buys nothing", async () => {
+    // Bought "in the console": the SDK straight at the emulator, with no marker.
+    const bought = await stack.twilio.incomingPhoneNumbers.create({ areaCode: "604" });
+    const adopter: TestAccount = {
+      id: "5d0c3b1e-8a7f-4c2e-9b61-2f4e8d7a9c03",
+      name: "Gastown Orthodontics",
+      adoptSid: bought.sid,
+    };
+    accounts = [...accounts, adopter];
+    stack.writeAccounts(accountsYaml(accounts));
+    const owned = (await stack.twilio.incomingPhoneNumbers.list()).length;
+    const { up } = await previewThenUp(stack);
+    expect(changingSteps(up.events)).toEqual([
+      `create MessagingService ${adopter.id}-service`,
+      `create PhoneNumber ${adopter.id}-main`,
+      `create ServiceNumber ${adopter.id}-main-attachment`,
+    ]);
+    expect(await stack.twilio.incomingPhoneNumbers.list()).toHaveLength(owned);
+    const adopted = (await accountOutputs()).find((a) => a.accountId === adopter.id);
+    expect(adopted?.numbers.map((n) => n.sid)).toEqual([bought.sid]);
+  });
+});
+
+describe("drift made outside, seen on the documented deploy path (--refresh)", () => {
+  it("previews a webhook and a setting changed in the console as an update, and up puts the YAML's values back", async () => {
+    const [first] = await accountOutputs();
+    const serviceSid = first?.messagingServiceSid ?? "";
+    const declared = await stack.twilio.messaging.v1.services(serviceSid).fetch();
+    // Someone edits the service in the console.
+    await stack.twilio.messaging.v1.services(serviceSid).update({
+      inboundRequestUrl: "https://console-edit.example/inbound",
+      stickySender: false,
+    });
+
+    // Without a refresh the engine compares the YAML with its own stored state: no drift visible.
+    const blind = await stack.pulumi(["preview"]);
+    expect(changingSteps(blind.events)).toEqual([]);
+
+    const { preview } = await previewThenUp(stack, ["--refresh"]);
+    expect(changingSteps(preview.events)).toEqual([
+      `update MessagingService ${first?.accountId}-service`,
+    ]);
+
+    const restored = await stack.twilio.messaging.v1.services(serviceSid).fetch();
+    expect(restored.inboundRequestUrl).toBe(declared.inboundRequestUrl);
+    expect(restored.stickySender).toBe(true);
   });
 });

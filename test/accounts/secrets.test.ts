@@ -7,13 +7,16 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../scripts/lib/pulumi";
-import { type AccountsStack, createAccountsStack } from "../support/accounts-stack";
+import { type AccountsStack, createAccountsStack, twilioSteps } from "../support/accounts-stack";
 import { accountsYaml, THREE_ACCOUNTS } from "../support/accounts-yaml";
 
 const TOKEN = "s3cr3t-auth-token-7f2e9d41c0b8";
 let stack: AccountsStack;
 /** Everything every command printed during the suite. */
 let printed = "";
+/** What the first preview planned and the first up did, per Twilio resource. */
+let planned: string[] = [];
+let done: string[] = [];
 
 async function run(args: string[], options?: { check?: boolean }) {
   const result = await stack.pulumi(args, options);
@@ -24,8 +27,8 @@ async function run(args: string[], options?: { check?: boolean }) {
 beforeAll(async () => {
   stack = await createAccountsStack({ authToken: TOKEN });
   stack.writeAccounts(accountsYaml(THREE_ACCOUNTS.slice(0, 1)));
-  await run(["preview", "--diff"]);
-  await run(["up", "--yes", "--skip-preview", "--diff"]);
+  planned = twilioSteps((await run(["preview", "--diff"])).events);
+  done = twilioSteps((await run(["up", "--yes", "--skip-preview", "--diff"])).events);
   await run(["refresh", "--yes", "--skip-preview"]);
 });
 
@@ -34,10 +37,15 @@ afterAll(async () => {
 });
 
 describe("the Twilio auth token", () => {
+  it("is used by a deployment whose preview planned what up then did", () => {
+    expect(planned).toHaveLength(3);
+    expect(done).toEqual(planned);
+  });
+
   it("is not in the exported stack state, even with secrets shown", async () => {
     const plain = await stack.cli(["stack", "export"]);
     const shown = await stack.cli(["stack", "export", "--show-secrets"]);
-    // The state is real: it holds the deployed resources (and their serialized providers).
+    // The state is real: it holds the deployed resources (and their provider stubs).
     expect(plain.stdout).toContain("pulumi-nodejs:dynamic/twilio:PhoneNumber");
     expect(plain.stdout).toContain("__provider");
     expect(plain.stdout).not.toContain(TOKEN);

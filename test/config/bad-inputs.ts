@@ -30,8 +30,8 @@ const yaml = (...lines: string[]): string => `${lines.join("\n")}\n`;
 /** Lines 1-3 of most cases: the start of one valid account. Case-specific lines start at 4. */
 const HEAD = ["accounts:", `  - id: ${ID_A}`, "    name: Downtown Montreal Dentistry"] as const;
 
-/** Lines 4-6: a valid `numbers` list with one number bought in 514. */
-const NUMBERS = ["    numbers:", "      - name: main", '        areaCode: "514"'] as const;
+/** Lines 4-6: a valid `numbers` list with one number bought in 212 (New York: the files default to country US). */
+const NUMBERS = ["    numbers:", "      - name: main", '        areaCode: "212"'] as const;
 
 export const badInputs: BadInputCase[] = [
   // --- wrong types --------------------------------------------------------------------------
@@ -209,7 +209,8 @@ export const badInputs: BadInputCase[] = [
       line: 6,
       column: 19,
       path: "accounts[0].numbers[0].areaCode",
-      messageIncludes: 'expected a 3-digit area code such as "514", got 5140',
+      messageIncludes:
+        'expected a 3-digit area code written as a string, such as "514" (quote it: YAML reads 514, 0o1002 and 0x202 alike as the number 514), got 5140',
     },
   },
   {
@@ -275,7 +276,7 @@ export const badInputs: BadInputCase[] = [
         ...HEAD,
         "    numbers:",
         "      - name: Main Line",
-        '        areaCode: "514"',
+        '        areaCode: "212"',
       ),
     },
     expect: {
@@ -311,7 +312,7 @@ export const badInputs: BadInputCase[] = [
       column: 17,
       path: "accounts[0].numbers[0].smsUrl",
       messageIncludes:
-        'expected an absolute http(s) URL such as "https://api.parlae.example/twilio/sms", got "ftp://',
+        'expected an absolute http(s) URL such as "https://api.parlae.example/twilio/sms" (not an absolute http:// or https:// URL), got "ftp://',
     },
   },
   {
@@ -330,7 +331,7 @@ export const badInputs: BadInputCase[] = [
       column: 26,
       path: "accounts[0].messagingService.inboundRequestUrl",
       messageIncludes:
-        'expected an absolute http(s) URL such as "https://api.parlae.example/twilio/sms", got "/twilio/sms"',
+        'expected an absolute http(s) URL such as "https://api.parlae.example/twilio/sms" (not an absolute http:// or https:// URL), got "/twilio/sms"',
     },
   },
   {
@@ -347,7 +348,7 @@ export const badInputs: BadInputCase[] = [
       line: 7,
       column: 19,
       path: "accounts[0].numbers[0].voiceUrl",
-      messageIncludes: "expected an http(s) URL without user:password@",
+      messageIncludes: "(it carries user:password@, which would end up in Pulumi state), got",
     },
   },
   {
@@ -601,7 +602,7 @@ export const badInputs: BadInputCase[] = [
   {
     title: "two numbers with the same name in one account",
     files: {
-      "accounts.yaml": yaml(...HEAD, ...NUMBERS, "      - name: main", '        areaCode: "438"'),
+      "accounts.yaml": yaml(...HEAD, ...NUMBERS, "      - name: main", '        areaCode: "646"'),
     },
     expect: {
       file: "accounts.yaml",

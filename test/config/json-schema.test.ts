@@ -6,6 +6,7 @@ import { parse } from "yaml";
 import { ConfigError } from "../../src/config/errors";
 import { ACCOUNTS_JSON_SCHEMA_PATH, renderAccountsJsonSchema } from "../../src/config/json-schema";
 import { parseAccountsDocument } from "../../src/config/load";
+import { isWebhookUrl } from "../../src/validation/urls";
 import { ID_A, SID_A } from "./bad-inputs";
 
 const EXAMPLE = "config/accounts.example.yaml";
@@ -41,10 +42,11 @@ describe("the checked-in JSON Schema for editors", () => {
     );
   });
 
-  it("accepts an area code written as a YAML integer and a released account without numbers", () => {
+  it("accepts an area code written as a string and a released account without numbers, and refuses an integer area code", () => {
     const validate = editorValidator();
-    expect(validate(account({ numbers: [{ name: "main", areaCode: 514 }] }))).toBe(true);
+    expect(validate(account({ numbers: [{ name: "main", areaCode: "212" }] }))).toBe(true);
     expect(validate(account({ release: true }))).toBe(true);
+    expect(validate(account({ numbers: [{ name: "main", areaCode: 514 }] }))).toBe(false);
   });
 
   it.each([
@@ -86,5 +88,44 @@ describe("the checked-in JSON Schema for editors", () => {
     expect(() => parseAccountsDocument(JSON.stringify(document), "accounts.yaml")).toThrow(
       ConfigError,
     );
+  });
+});
+
+describe("webhook URLs", () => {
+  const urls = [
+    "https://api.parlae.example/twilio/sms",
+    "http://api.parlae.example:8080/twilio/sms?clinic=12&x=%20#frag",
+    "https://xn--mnchen-3ya.example/sms",
+    "https://8.8.8.8/sms",
+    "http://127.0.0.1:4010/sms",
+    "https://münchen.example/sms",
+    "https://api.parlae.example/%zz",
+    "https://api.parlae.example\\sms",
+    "https://api.parlae.example/s\u0007ms",
+    "https://api.parlae.example/s ms",
+    "https://user:secret@api.parlae.example/sms",
+    "https://[::1]/sms",
+    "https://api.parlae.example:65536/sms",
+    "https://999.1.1.1/sms",
+    "HTTPS://api.parlae.example/sms",
+    "ftp://api.parlae.example/sms",
+    `https://api.parlae.example/${"a".repeat(2100)}`,
+  ];
+
+  it.each(urls)("the JSON Schema and the loader agree on %s", (url) => {
+    const document = account({
+      allowLocalWebhooks: true,
+      numbers: [{ name: "main", areaCode: "212", smsUrl: url }],
+    });
+    const editor = editorValidator()(document);
+    let loader = true;
+    try {
+      parseAccountsDocument(JSON.stringify(document), "accounts.yaml");
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      loader = false;
+    }
+    expect(editor).toBe(loader);
+    expect(editor).toBe(isWebhookUrl(url));
   });
 });

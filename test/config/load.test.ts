@@ -73,7 +73,7 @@ describe("defaults", () => {
         "      fallbackUrl: https://api.parlae.example/twilio/messaging/fallback",
         "    numbers:",
         "      - name: main",
-        "        areaCode: 514",
+        '        areaCode: "212"',
         "        voiceUrl: https://api.parlae.example/twilio/voice/main",
       ),
     );
@@ -92,7 +92,7 @@ describe("defaults", () => {
         {
           kind: "buy",
           name: "main",
-          areaCode: "514",
+          areaCode: "212",
           country: "US",
           friendlyName: "Downtown Montreal Dentistry - main",
           smsUrl: "https://api.parlae.example/twilio/sms",
@@ -112,7 +112,7 @@ describe("defaults", () => {
         "    name: Test Clinic",
         "    numbers:",
         "      - name: main",
-        '        areaCode: "514"',
+        '        areaCode: "212"',
       ),
     );
     expect(account.messagingService).toEqual({ friendlyName: "Test Clinic - Parlae" });
@@ -126,9 +126,9 @@ describe("defaults", () => {
         "    name: Test Clinic",
         "    numbers:",
         "      - name: main",
-        '        areaCode: "514"',
+        '        areaCode: "212"',
         "      - name: after-hours",
-        '        areaCode: "438"',
+        '        areaCode: "646"',
         "        friendlyName: Night line",
       ),
     );
@@ -147,7 +147,7 @@ describe("defaults", () => {
         `    name: ${name}`,
         "    numbers:",
         "      - name: after-hours",
-        '        areaCode: "514"',
+        '        areaCode: "212"',
       ),
     );
     expect(name).toHaveLength(100);
@@ -161,7 +161,7 @@ describe("defaults", () => {
   });
 
   it("give a bought number defaults.country, or US when the file sets none", () => {
-    const numbersOf = (head: string[]) =>
+    const numbersOf = (head: string[], areaCode: string) =>
       onlyAccount(
         yaml(
           ...head,
@@ -170,14 +170,14 @@ describe("defaults", () => {
           "    name: Clinic",
           "    numbers:",
           "      - name: main",
-          '        areaCode: "514"',
+          `        areaCode: "${areaCode}"`,
           "      - name: toronto",
           '        areaCode: "416"',
           "        country: CA",
         ),
       ).numbers.map((n) => (n.kind === "buy" ? n.country : undefined));
-    expect(numbersOf([])).toEqual(["US", "CA"]);
-    expect(numbersOf(["defaults:", "  country: CA"])).toEqual(["CA", "CA"]);
+    expect(numbersOf([], "212")).toEqual(["US", "CA"]);
+    expect(numbersOf(["defaults:", "  country: CA"], "514")).toEqual(["CA", "CA"]);
   });
 
   it("apply only to the accounts of their own file", () => {
@@ -191,7 +191,7 @@ describe("defaults", () => {
           "accounts:",
           `  - id: ${ID_A}`,
           "    name: Montreal Clinic",
-          "    numbers: [{ name: main, areaCode: 514 }]",
+          '    numbers: [{ name: main, areaCode: "514" }]',
         ),
       },
       {
@@ -200,7 +200,7 @@ describe("defaults", () => {
           "accounts:",
           `  - id: ${ID_B}`,
           "    name: Boston Clinic",
-          "    numbers: [{ name: main, areaCode: 617 }]",
+          '    numbers: [{ name: main, areaCode: "617" }]',
         ),
       },
     ]);
@@ -216,7 +216,7 @@ describe("defaults", () => {
 });
 
 describe("resolved values", () => {
-  it("turn an area code written as a YAML integer into a string", () => {
+  it("keep an area code as the string it is written as", () => {
     const account = onlyAccount(
       yaml(
         "accounts:",
@@ -224,10 +224,10 @@ describe("resolved values", () => {
         "    name: Clinic",
         "    numbers:",
         "      - name: main",
-        "        areaCode: 514",
+        '        areaCode: "212"',
       ),
     );
-    expect(account.numbers[0]).toMatchObject({ kind: "buy", areaCode: "514" });
+    expect(account.numbers[0]).toMatchObject({ kind: "buy", areaCode: "212", country: "US" });
   });
 
   it("write account ids in lower case, as the backend stores them", () => {
@@ -236,7 +236,7 @@ describe("resolved values", () => {
         "accounts:",
         `  - id: ${ID_A.toUpperCase()}`,
         "    name: Clinic",
-        "    numbers: [{ name: main, areaCode: 514 }]",
+        '    numbers: [{ name: main, areaCode: "212" }]',
       ),
     );
     expect(account.id).toBe(ID_A);
@@ -297,7 +297,7 @@ describe("resolved values", () => {
         "    release: true",
         "    numbers:",
         "      - name: main",
-        "        areaCode: 514",
+        '        areaCode: "212"',
         "        release: false",
         `  - id: ${ID_B}`,
         "    name: Long Gone Clinic",
@@ -318,8 +318,8 @@ describe("resolved values", () => {
         `  - id: ${ID_A}`,
         "    name: Clinic",
         "    numbers:",
-        "      - { name: main, areaCode: 514 }",
-        "      - { name: old, areaCode: 438, release: true }",
+        '      - { name: main, areaCode: "212" }',
+        '      - { name: old, areaCode: "646", release: true }',
       ),
     );
     expect(account.numbers.map((n) => [n.name, n.release])).toEqual([
@@ -396,7 +396,7 @@ describe("errors", () => {
       "accounts:",
       `  - id: ${ID_A}`,
       "    name: Clinic",
-      "    numbers: [{ name: main, areaCode: 514 }]",
+      '    numbers: [{ name: main, areaCode: "212" }]',
     );
     const error = configErrorOf(() =>
       parseAccountsDocuments([
@@ -419,7 +419,7 @@ describe("errors", () => {
         "accounts:",
         `  - id: ${ID_A}`,
         "    name: Clinic",
-        "    numbers: [{ name: main, areaCode: 514 }]",
+        '    numbers: [{ name: main, areaCode: "212" }]',
       ),
     });
     expect(error.issues.map((i) => `${i.file}:${i.line}:${i.column} ${i.path}`)).toEqual([
@@ -445,7 +445,7 @@ describe("files on disk", () => {
         "accounts:",
         `  - id: ${ID_A}`,
         "    name: A",
-        "    numbers: [{ name: main, areaCode: 514 }]",
+        '    numbers: [{ name: main, areaCode: "212" }]',
       ),
     );
     const b = write(
@@ -454,7 +454,7 @@ describe("files on disk", () => {
         "accounts:",
         `  - id: ${ID_B}`,
         "    name: B",
-        "    numbers: [{ name: main, areaCode: 438 }]",
+        '    numbers: [{ name: main, areaCode: "646" }]',
       ),
     );
     const { accounts } = loadAccountsFiles([b, a, join(dir, ".", "b.yaml")]);

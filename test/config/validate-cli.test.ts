@@ -52,7 +52,7 @@ describe("npm run validate", () => {
     expect(result.stderr).toBe(
       [
         `${bad}:6:19: accounts[0].numbers[0].areaCode: expected a 3-digit area code such as "514", got "51"`,
-        `${bad}:7:17: accounts[0].numbers[0].smsUrl: expected an absolute http(s) URL such as "https://api.parlae.example/twilio/sms", got "ftp://x.example"`,
+        `${bad}:7:17: accounts[0].numbers[0].smsUrl: expected an absolute http(s) URL such as "https://api.parlae.example/twilio/sms" (not an absolute http:// or https:// URL), got "ftp://x.example"`,
         "2 problems found",
         "",
       ].join("\n"),

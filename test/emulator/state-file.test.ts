@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, describe, expect, it } from "vitest";
+import { ADMIN_TOKEN_ENV, AUTH_TOKEN_ENV, parseCliArgs } from "../../src/emulator/cli";
 import type { RequestLogEntry } from "../../src/emulator/request-log";
 import { type EmulatorOptions, startEmulator } from "../../src/emulator/server";
 import { createTwilioClient } from "../../src/twilio/client";
@@ -112,16 +113,14 @@ describe("npm run emulator", () => {
   const tsx = join(__dirname, "..", "..", "node_modules", ".bin", "tsx");
   const cli = join(__dirname, "..", "..", "src", "emulator", "cli.ts");
 
-  it("prints its base URL, serves the SDK with the given credentials, and stops on SIGTERM", async () => {
+  it("prints its base URL, serves the SDK with the token from the environment, and stops on SIGTERM", async () => {
     const stateFile = join(dir, "cli.json");
     const token = "cli-test-token";
-    const child = spawn(
-      tsx,
-      [cli, "--port", "0", "--auth-token", token, "--state-file", stateFile],
-      {
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
+    // The token goes through the environment, as the docs advise (a command line lands in npm's logs).
+    const child = spawn(tsx, [cli, "--port", "0", "--state-file", stateFile], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, [AUTH_TOKEN_ENV]: token },
+    });
     let stderr = "";
     child.stderr.on("data", (chunk) => {
       stderr += String(chunk);
@@ -152,6 +151,22 @@ describe("npm run emulator", () => {
     expect(JSON.parse(readFileSync(stateFile, "utf8")).messaging.services[0].friendlyName).toBe(
       "from the cli",
     );
+  });
+
+  it("takes the tokens from --auth-token / --admin-token first, then from the environment", () => {
+    const env = { [AUTH_TOKEN_ENV]: "from-env", [ADMIN_TOKEN_ENV]: "admin-from-env" };
+    const fromEnv = parseCliArgs([], env);
+    const fromFlags = parseCliArgs(["--auth-token", "flag", "--admin-token", "admin-flag"], env);
+    const neither = parseCliArgs([], { [AUTH_TOKEN_ENV]: "" });
+    expect(fromEnv).toMatchObject({
+      options: { authToken: "from-env", adminToken: "admin-from-env" },
+    });
+    expect(fromFlags).toMatchObject({ options: { authToken: "flag", adminToken: "admin-flag" } });
+    expect(neither).toEqual({
+      help: false,
+      options: expect.not.objectContaining({ authToken: "" }),
+    });
+    expect(neither).not.toHaveProperty("options.authToken");
   });
 
   it("--help documents the options and the fault flags", async () => {

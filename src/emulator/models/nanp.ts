@@ -5,25 +5,22 @@
  * Twilio sells local numbers by area code in the US and Canada (`AreaCode` on search and purchase);
  * a code that is not a valid NANP area code is error 21451.
  */
+import { countryOfAreaCode as countryOf } from "../../validation/phone-numbers";
 
-/** Canadian geographic area codes (everything else that is valid is treated as US). */
-const CANADIAN_AREA_CODES = new Set([
-  204, 226, 236, 249, 250, 257, 263, 289, 306, 343, 354, 365, 367, 368, 382, 403, 416, 418, 428,
-  431, 437, 438, 450, 460, 468, 474, 506, 514, 519, 548, 579, 581, 584, 587, 600, 604, 613, 639,
-  647, 672, 683, 705, 709, 742, 753, 778, 780, 782, 807, 819, 825, 867, 873, 879, 902, 905,
-]);
-
-/** A NANP area code is NXX with N in 2-9, excluding the N11 service codes and the reserved N9X range. */
+/**
+ * A code where Twilio sells local numbers: a geographic area code of the US or Canada, as
+ * libphonenumber-js metadata knows them (src/validation/phone-numbers.ts, the same rule the
+ * accounts YAML is checked with). Unassigned codes, N11 service codes, toll-free and the
+ * Caribbean +1 countries are not.
+ */
 export function isValidAreaCode(code: string): boolean {
-  if (!/^[2-9]\d\d$/.test(code)) return false;
-  if (code[1] === "1" && code[2] === "1") return false; // 211, 311, … 911
-  if (code[1] === "9") return false; // N9X: reserved for expansion
-  return true;
+  const country = countryOf(code);
+  return country === "US" || country === "CA";
 }
 
-/** ISO country of an area code: "CA" for Canadian codes, "US" otherwise. */
+/** ISO country of an area code: "CA" for Canadian codes, "US" otherwise (display of +1 numbers). */
 export function countryOfAreaCode(code: string): "US" | "CA" {
-  return CANADIAN_AREA_CODES.has(Number(code)) ? "CA" : "US";
+  return countryOf(code) === "CA" ? "CA" : "US";
 }
 
 /** The area code of a +1 number, or undefined for numbers outside the NANP. */

@@ -7,6 +7,7 @@
  * the given parameters, update applies only the given ones. An empty string clears a nullable URL
  * or SID field (how Twilio's console and API "unset" a webhook).
  */
+import { isSid } from "../../validation/sids";
 import { invalidParameter, TwilioError, type TwilioErrorCode } from "../errors";
 import { booleanParam, isHttpUrl, type Params, stringParam } from "../params";
 
@@ -69,7 +70,7 @@ function readOne(params: Params, spec: SettingSpec): SettingValue {
     }
     case "sid":
       if (raw === "") return null;
-      if (!new RegExp(`^${kind.prefix}[0-9a-fA-F]{32}$`).test(raw)) {
+      if (!isSid(raw, kind.prefix)) {
         throw invalidParameter(`${param} must be a ${kind.prefix} SID, got '${raw}'`);
       }
       return raw;

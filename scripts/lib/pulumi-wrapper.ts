@@ -1,0 +1,115 @@
+/**
+ * The rules of `npm run pulumi` (scripts/pulumi.ts), kept apart from the process plumbing so tests
+ * can pin them:
+ * - which backend and secrets provider a command gets: the local-stacks passphrase only ever for
+ *   the project's own local file backend (.local/pulumi-state); a backend the user names in
+ *   PULUMI_BACKEND_URL gets the user's own passphrase or secrets provider, or a clear error;
+ * - drift is seen by default: `preview` and `up` refresh from Twilio first unless told otherwise.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { LOCAL_STACK_PASSPHRASE, repoRoot } from "./pulumi";
+
+/** The project's own local stacks (what `npm start` and `npm run pulumi` use by default). */
+export const LOCAL_STATE_DIR = join(repoRoot, ".local", "pulumi-state");
+
+/** A problem with how the wrapper was called or configured: exit 2, nothing run. */
+export class WrapperUsageError extends Error {}
+
+/** The Pulumi command of an argument list (`up`, `stack init`, …): its first words that are not flags. */
+export function commandOf(args: string[]): string[] {
+  const words: string[] = [];
+  for (const arg of args) {
+    if (arg.startsWith("-")) break;
+    words.push(arg);
+  }
+  return words;
+}
+
+function flagValue(args: string[], names: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? "";
+    for (const name of names) {
+      if (arg === name) return args[i + 1];
+      if (arg.startsWith(`${name}=`)) return arg.slice(name.length + 1);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * `preview` and `up` with `--refresh` added unless the caller chose (`--refresh`, `--refresh=false`
+ * or `-r`): the providers' `update` acts on the stored state, so a change made in the Twilio console
+ * is only seen, and undone, after a refresh (docs/providers.md, "Drift").
+ */
+export function withDriftRefresh(args: string[]): { args: string[]; added: boolean } {
+  const [command] = commandOf(args);
+  const chosen = args.some(
+    (a) =>
+      a === "-r" || a === "--refresh" || a.startsWith("--refresh=") || a === "--help" || a === "-h",
+  );
+  if (!["preview", "up", "update"].includes(command ?? "") || chosen) return { args, added: false };
+  return { args: [...args, "--refresh"], added: true };
+}
+
+/** True when the URL names the project's local file backend (or none is named). */
+export function isLocalBackend(backendUrl: string | undefined): boolean {
+  if (!backendUrl) return true;
+  if (!backendUrl.startsWith("file://")) return false;
+  let path: string;
+  try {
+    path = fileURLToPath(backendUrl);
+  } catch {
+    path = backendUrl.slice("file://".length);
+  }
+  return resolve(path) === resolve(LOCAL_STATE_DIR);
+}
+
+/** Commands that encrypt or decrypt stack secrets, so need the stack's secrets provider. */
+function needsSecrets(args: string[]): boolean {
+  const [first, second] = commandOf(args);
+  if (["preview", "up", "update", "refresh", "destroy", "import"].includes(first ?? ""))
+    return true;
+  return first === "stack" && second === "init";
+}
+
+/** The secrets provider a stack's config file names (Pulumi.<stack>.yaml), if any. */
+function stackSecretsProvider(stack: string | undefined): string | undefined {
+  if (!stack) return undefined;
+  const name = stack.split("/").pop() ?? stack;
+  const file = join(repoRoot, `Pulumi.${name}.yaml`);
+  if (!existsSync(file)) return undefined;
+  const match = /^secretsprovider:\s*(\S+)/m.exec(readFileSync(file, "utf8"));
+  return match?.[1]?.replace(/^["']|["']$/g, "");
+}
+
+/**
+ * The environment changes for the secrets provider: `PULUMI_CONFIG_PASSPHRASE` to set (or
+ * `undefined` to leave it unset). Throws a WrapperUsageError when a user backend would need a
+ * passphrase that the user has not given.
+ */
+export function passphraseFor(args: string[], env: NodeJS.ProcessEnv): string | undefined {
+  const userPassphrase = env.PULUMI_CONFIG_PASSPHRASE;
+  const userPassphraseFile = env.PULUMI_CONFIG_PASSPHRASE_FILE;
+  if (userPassphrase !== undefined) return userPassphrase;
+  if (userPassphraseFile) return undefined; // Pulumi reads the file itself
+  const backend = env.PULUMI_BACKEND_URL;
+  if (isLocalBackend(backend)) return LOCAL_STACK_PASSPHRASE;
+  if (!needsSecrets(args)) return undefined;
+
+  const provider =
+    flagValue(args, ["--secrets-provider"]) ??
+    stackSecretsProvider(flagValue(args, ["--stack", "-s"]));
+  const usesPassphrase =
+    provider === undefined
+      ? !/^https?:\/\//.test(backend ?? "")
+      : provider.startsWith("passphrase");
+  if (!usesPassphrase) return undefined;
+  throw new WrapperUsageError(
+    `no secrets passphrase for your backend ${backend}: set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE, ` +
+      "or give the stack a cloud secrets provider (pulumi stack init <name> --secrets-provider awskms://…, " +
+      "azurekeyvault://…, gcpkms://… or hashivault://…; pass --stack so its Pulumi.<stack>.yaml can be read). " +
+      "The built-in local-stacks passphrase is only for the project's own .local/ stacks.",
+  );
+}

@@ -1,0 +1,109 @@
+/**
+ * What a person reads when Twilio (or something in front of it) refuses a request: the real SDK
+ * against a tiny local HTTP server that answers the way gateways and Twilio do.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeTwilioFailure, isRetryable } from "../../providers/twilio-errors";
+import { createTwilioClient } from "../../src/twilio/client";
+
+const ACCOUNT_SID = `AC${"1".repeat(32)}`;
+const NUMBER_SID = `PN${"2".repeat(32)}`;
+
+/** The answer the server gives next: status, content type and body. */
+let answer: { status: number; type: string; body: string };
+let server: Server;
+let baseUrl: string;
+
+beforeAll(async () => {
+  server = createServer((_req, res) => {
+    res.writeHead(answer.status, { "content-type": answer.type });
+    res.end(answer.body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+});
+
+/** What the SDK throws for the current answer. */
+async function sdkFailure(): Promise<unknown> {
+  const client = createTwilioClient({
+    accountSid: ACCOUNT_SID,
+    authToken: "not-a-real-token",
+    baseUrl,
+    retry: false,
+  });
+  try {
+    await client.incomingPhoneNumbers(NUMBER_SID).fetch();
+  } catch (error) {
+    return error;
+  }
+  throw new Error("the request did not fail");
+}
+
+describe("errors from Twilio and from what stands in front of it", () => {
+  it("names the HTTP status of a gateway's JSON 502, never 'undefined', and retries it", async () => {
+    answer = { status: 502, type: "application/json", body: '{"error":"Bad Gateway"}' };
+    const error = await sdkFailure();
+    const described = describeTwilioFailure("fetch number", error);
+    expect(described.message).toBe(
+      "could not fetch number: HTTP 502 Bad Gateway, with an answer that is not a Twilio error (a gateway or proxy in between?); hint: a failure on Twilio's side or on the way there (retryable): run again later, and check TWILIO_BASE_URL / twilioBaseUrl if it persists",
+    );
+    expect(described.httpStatus).toBe(502);
+    expect(isRetryable(error)).toBe(true);
+  });
+
+  it("handles a proxy's HTML 503 the same way", async () => {
+    answer = {
+      status: 503,
+      type: "text/html",
+      body: "<html><body>Service Unavailable</body></html>",
+    };
+    const error = await sdkFailure();
+    expect(describeTwilioFailure("fetch number", error).message).toMatch(
+      /^could not fetch number: HTTP 503 Service Unavailable, with an answer that is not a Twilio error/,
+    );
+    expect(isRetryable(error)).toBe(true);
+  });
+
+  it("treats a bodiless 429 as rate limiting, and a JSON 400 without Twilio's fields as final", async () => {
+    answer = { status: 429, type: "application/json", body: "{}" };
+    const limited = await sdkFailure();
+    expect(describeTwilioFailure("fetch number", limited).message).toContain(
+      "HTTP 429 Too Many Requests",
+    );
+    expect(isRetryable(limited)).toBe(true);
+
+    answer = { status: 400, type: "application/json", body: '{"detail":"nope"}' };
+    const refused = await sdkFailure();
+    const message = describeTwilioFailure("fetch number", refused).message;
+    expect(message).toBe(
+      "could not fetch number: HTTP 400 Bad Request, with an answer that is not a Twilio error (a gateway or proxy in between?)",
+    );
+    expect(isRetryable(refused)).toBe(false);
+  });
+
+  it("keeps Twilio's own code, message, status and hint for a Twilio-shaped error", async () => {
+    answer = {
+      status: 404,
+      type: "application/json",
+      body: JSON.stringify({
+        code: 20404,
+        message: `The requested resource /IncomingPhoneNumbers/${NUMBER_SID}.json was not found`,
+        more_info: "https://www.twilio.com/docs/errors/20404",
+        status: 404,
+      }),
+    };
+    const error = await sdkFailure();
+    const described = describeTwilioFailure("fetch number", error);
+    expect(described.message).toMatch(
+      /^could not fetch number: Twilio error 20404 \(HTTP 404\): The requested resource .* was not found; hint: the object no longer exists in Twilio/,
+    );
+    expect(described.twilioCode).toBe(20404);
+    expect(isRetryable(error)).toBe(false);
+  });
+});
