@@ -11,20 +11,10 @@ import { MessagingService } from "../providers/messaging-service";
 import { PhoneNumber, type PhoneNumberInputs } from "../providers/phone-number";
 import { ServiceNumber } from "../providers/service-number";
 import type { ResolvedAccount, ResolvedNumber } from "../src/config/load";
+import type { StackAccountOutput } from "../src/sync/contract";
 
-/** What the post-deploy sync reads for each account (stack output `accounts`). */
-export interface AccountOutput {
-  accountId: string;
-  name: string;
-  released: boolean;
-  messagingServiceSid: string | null;
-  numbers: Array<{
-    name: string;
-    phoneNumber: string;
-    sid: string;
-    vapiPhoneId: string | null;
-  }>;
-}
+/** What the post-deploy sync reads for each account (stack output `accounts`): src/sync/contract.ts. */
+export type AccountOutput = StackAccountOutput;
 
 /**
  * The purchase marker of a number: stable for (project, stack, account, number name), short enough
@@ -86,24 +76,28 @@ export class AccountResources extends pulumi.ComponentResource {
       return { config: number, resource };
     });
 
-    const active = numbers.filter((n) => !n.config.release);
+    // Released numbers stay in the output (released: true) so the sync clears their rows; a
+    // number released before it was ever bought has no SID or phone number (null).
     this.output = pulumi
       .all([
         service?.sid ?? pulumi.output(null),
-        pulumi.all(active.map((n) => pulumi.all([n.resource.sid, n.resource.phoneNumber]))),
+        pulumi.all(numbers.map((n) => pulumi.all([n.resource.sid, n.resource.phoneNumber]))),
       ])
-      .apply(([serviceSid, sids]) => ({
-        accountId: account.id,
-        name: account.name,
-        released: account.release,
-        messagingServiceSid: serviceSid,
-        numbers: active.map((n, i) => ({
-          name: n.config.name,
-          sid: sids[i]?.[0] ?? "",
-          phoneNumber: sids[i]?.[1] ?? "",
-          vapiPhoneId: n.config.vapiPhoneId ?? null,
-        })),
-      }));
+      .apply(
+        ([serviceSid, identities]): AccountOutput => ({
+          accountId: account.id,
+          name: account.name,
+          released: account.release,
+          messagingServiceSid: serviceSid || null,
+          numbers: numbers.map((n, i) => ({
+            name: n.config.name,
+            phoneNumber: identities[i]?.[1] || null,
+            sid: identities[i]?.[0] || null,
+            vapiPhoneId: n.config.vapiPhoneId ?? null,
+            released: n.config.release,
+          })),
+        }),
+      );
     this.registerOutputs({ output: this.output });
   }
 }

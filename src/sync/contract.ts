@@ -1,0 +1,112 @@
+/**
+ * The contract between the Pulumi program and the post-deploy sync: the stack output `accounts`,
+ * as `pulumi stack output --json` prints it. One zod schema: pulumi/account.ts builds values of its
+ * type, the sync validates what it reads against it (docs/sync.md, "The contract").
+ *
+ * Released numbers, and every number of a released account, stay in the output with
+ * `released: true` so the sync can clear their rows; an entry removed from the YAML later simply
+ * disappears, and the sync never touches rows it is not told about.
+ */
+import { z } from "zod";
+import { formatPath } from "../config/load";
+import { E164_PATTERN, PHONE_NUMBER_SID_PATTERN } from "../config/schema";
+
+export const MESSAGING_SERVICE_SID_PATTERN = /^MG[0-9a-fA-F]{32}$/;
+
+const phoneNumberSid = z.string().regex(PHONE_NUMBER_SID_PATTERN, {
+  error: 'expected a phone number SID: "PN" and 32 hex digits',
+});
+const e164 = z
+  .string()
+  .regex(E164_PATTERN, { error: 'expected an E.164 number such as "+15145550100"' });
+
+export const StackNumberOutputSchema = z
+  .strictObject({
+    name: z.string().min(1),
+    /** Null only for a released number that was never bought. */
+    phoneNumber: e164.nullable(),
+    /** Null only for a released number that was never bought. */
+    sid: phoneNumberSid.nullable(),
+    vapiPhoneId: z.string().min(1).nullable(),
+    released: z.boolean(),
+  })
+  .superRefine((number, ctx) => {
+    if (number.released) return;
+    for (const key of ["phoneNumber", "sid"] as const) {
+      if (number[key] === null) {
+        ctx.addIssue({ code: "custom", path: [key], message: `an active number needs its ${key}` });
+      }
+    }
+  });
+
+export const StackAccountOutputSchema = z
+  .strictObject({
+    accountId: z.uuid(),
+    name: z.string().min(1),
+    released: z.boolean(),
+    /** The account's Messaging Service; null once the account is released. */
+    messagingServiceSid: z
+      .string()
+      .regex(MESSAGING_SERVICE_SID_PATTERN, {
+        error: 'expected a Messaging Service SID: "MG" and 32 hex digits, or null',
+      })
+      .nullable(),
+    numbers: z.array(StackNumberOutputSchema),
+  })
+  .superRefine((account, ctx) => {
+    if (account.released) {
+      account.numbers.forEach((number, index) => {
+        if (!number.released) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["numbers", index, "released"],
+            message: "every number of a released account is released",
+          });
+        }
+      });
+    } else if (account.messagingServiceSid === null) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["messagingServiceSid"],
+        message: "an active account needs its Messaging Service SID",
+      });
+    }
+  });
+
+/** What `pulumi stack output --json` prints; other outputs may sit next to `accounts`. */
+export const StackOutputsSchema = z.object({ accounts: z.array(StackAccountOutputSchema) });
+
+export type StackNumberOutput = z.output<typeof StackNumberOutputSchema>;
+export type StackAccountOutput = z.output<typeof StackAccountOutputSchema>;
+export type StackOutputs = z.output<typeof StackOutputsSchema>;
+
+/** Outputs that cannot be used; nothing was written. The message starts with the reason. */
+export class StackOutputsError extends Error {
+  override name = "StackOutputsError";
+}
+
+/**
+ * Parses the text `pulumi stack output --json` printed (read from `source`, a file or a stack).
+ * Throws a StackOutputsError naming the source and every bad path.
+ */
+export function parseStackOutputs(text: string, source: string): StackOutputs {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new StackOutputsError(
+      `${source} is not valid JSON (${(error as Error).message}); expected what \`pulumi stack output --json\` prints`,
+    );
+  }
+  const result = StackOutputsSchema.safeParse(data);
+  if (result.success) return result.data;
+  const problems = result.error.issues.slice(0, 20).map((issue) => {
+    const path = formatPath(issue.path) || "(top level)";
+    return `  ${path}: ${issue.message}`;
+  });
+  const more = result.error.issues.length - problems.length;
+  if (more > 0) problems.push(`  … and ${more} more`);
+  throw new StackOutputsError(
+    `${source} does not hold the stack outputs the sync expects (docs/sync.md, "The contract"):\n${problems.join("\n")}`,
+  );
+}
