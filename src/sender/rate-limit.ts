@@ -49,9 +49,9 @@ export function createAccountRateLimiter(
   let redis: Redis | undefined;
   let limiter: RateLimiterAbstract;
   if (redisUrl) {
-    // No offline queue and few reconnect waits: a command fails fast while Redis is away, and
-    // the insurance limiter counts instead.
-    redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    // Commands wait for the connection (the first ones are sent as soon as it is up), but fail
+    // after one reconnection attempt or 2 s of connecting: then the insurance limiter counts.
+    redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000 });
     redis.on("error", () => {
       // Reported through rejected commands (and the insurance limiter); an unhandled 'error'
       // event would crash the backend.
@@ -59,7 +59,6 @@ export function createAccountRateLimiter(
     limiter = new RateLimiterRedis({
       ...base,
       storeClient: redis,
-      rejectIfRedisNotReady: true,
       insuranceLimiter: new RateLimiterMemory(base),
     });
   } else {
