@@ -79,7 +79,12 @@ function parse(args: readonly string[]): SyncArgs | "help" | string {
 }
 
 /** Runs the command; returns the exit code. */
-export async function runSyncCli(args: readonly string[], io: SyncCliIo): Promise<number> {
+export async function runSyncCli(
+  args: readonly string[],
+  io: SyncCliIo,
+  /** An open database to use instead of opening one (tests of the embedded database). */
+  injected: { database?: Database } = {},
+): Promise<number> {
   const parsed = parse(args);
   if (parsed === "help") {
     io.out(`${USAGE}\n`);
@@ -107,7 +112,12 @@ export async function runSyncCli(args: readonly string[], io: SyncCliIo): Promis
 
   let db: Database | undefined;
   try {
-    db = await openDatabase({ databaseUrl: parsed.databaseUrl });
+    db =
+      injected.database ??
+      (await openDatabase({
+        databaseUrl: parsed.databaseUrl,
+        onProgress: (message) => io.err(`${message}\n`),
+      }));
     const result = await syncStackOutputs(db, outputs, { dryRun: parsed.dryRun });
     io.out(
       parsed.json
@@ -119,13 +129,27 @@ export async function runSyncCli(args: readonly string[], io: SyncCliIo): Promis
     io.err(`error: ${explain(error)}\nNothing was written.\n`);
     return 1;
   } finally {
-    await db?.close();
+    if (db !== injected.database) await db?.close();
   }
 }
 
 /** The reason first; a missing table means the database was never migrated. */
 function explain(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  let message = error instanceof Error ? error.message : String(error);
+  // Prisma wraps a database error in "Invalid `prisma.$executeRaw()` invocation: …"; the
+  // database's own words (in meta) are the reason.
+  type DatabaseWords = {
+    code?: unknown;
+    message?: unknown;
+    originalCode?: unknown;
+    originalMessage?: unknown;
+  };
+  const cause = (error as { meta?: { driverAdapterError?: { cause?: DatabaseWords } } }).meta
+    ?.driverAdapterError?.cause;
+  const words = cause?.originalMessage ?? cause?.message;
+  if (typeof words === "string") {
+    message = `the database refused the sync (${String(cause?.originalCode ?? cause?.code)}): ${words}`;
+  }
   if (
     /relation "(vapi_phone_numbers|accounts)" does not exist|table .* does not exist/i.test(message)
   ) {

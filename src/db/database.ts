@@ -4,7 +4,7 @@
  * use, so a newcomer runs everything with no server. The Prisma client is the same for both, so is
  * every query made with it.
  */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -30,6 +30,8 @@ export interface OpenDatabaseOptions {
    * ours), false for PostgreSQL (a deployment migrates on its own schedule: `npm run db:migrate`).
    */
   migrate?: boolean;
+  /** Told about slow first-use work (creating the embedded database, applying migrations). */
+  onProgress?: (message: string) => void;
 }
 
 export interface Database {
@@ -60,7 +62,11 @@ export function redactUrl(url: string): string {
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
   const url = resolveDatabaseUrl(options.databaseUrl);
   return url === undefined
-    ? openEmbedded(options.embeddedDir ?? DEFAULT_EMBEDDED_DIR, options.migrate ?? true)
+    ? openEmbedded(
+        options.embeddedDir ?? DEFAULT_EMBEDDED_DIR,
+        options.migrate ?? true,
+        options.onProgress,
+      )
     : openPostgres(url, options.migrate ?? false);
 }
 
@@ -92,10 +98,20 @@ async function openPostgres(url: string, runMigrations: boolean): Promise<Databa
   };
 }
 
-async function openEmbedded(dir: string, runMigrations: boolean): Promise<Database> {
+async function openEmbedded(
+  dir: string,
+  runMigrations: boolean,
+  onProgress?: (message: string) => void,
+): Promise<Database> {
+  if (!dir.startsWith("memory://") && !existsSync(dir)) {
+    onProgress?.(`creating the embedded database in ${dir} (first use, a few seconds)…`);
+  }
   const embedded = await startEmbedded(dir);
   try {
-    if (runMigrations) await migrate(pgliteSession(embedded.pglite));
+    if (runMigrations) {
+      const { applied } = await migrate(pgliteSession(embedded.pglite));
+      for (const name of applied) onProgress?.(`applied migration ${name}`);
+    }
   } catch (error) {
     await embedded.stop();
     throw error;

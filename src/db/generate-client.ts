@@ -1,6 +1,6 @@
 /**
- * `npm run db:generate`: regenerates the Prisma client in src/db/generated/ from
- * src/db/schema.prisma. The client is committed (a fresh clone needs no generate step, no network
+ * Regenerates the Prisma client in src/db/generated/ from src/db/schema.prisma (`npm run
+ * db:generate`, src/cli/db-generate.ts). The client is committed (a fresh clone needs no generate step, no network
  * and no install script); test/db/generated-client.test.ts fails when it is out of date.
  *
  * Prisma 7 insists on locating its native schema engine even for `generate`, which does not run
@@ -36,17 +36,4 @@ export function generateClient(schemaPath: string = SCHEMA_PATH): { code: number
     },
   );
   return { code: result.status ?? 1, output: `${result.stdout}${result.stderr}` };
-}
-
-if (require.main === module) {
-  if (process.argv.includes("--help") || process.argv.includes("-h")) {
-    console.log(`Usage: npm run db:generate
-
-Regenerates the Prisma client (src/db/generated/, committed) from src/db/schema.prisma.
-Run it after changing the schema, and add a migration (docs/sync.md, "Migrations").`);
-    process.exit(0);
-  }
-  const { code, output } = generateClient();
-  process.stdout.write(output);
-  process.exit(code);
 }

@@ -3,18 +3,20 @@
  * concern, what to create, update, deactivate, and what to report. Pure, so every rule is plain to
  * read here and the same plan serves --dry-run and the real run (docs/sync.md, "Matching rules").
  */
+import type { VapiPhoneNumber } from "../db";
 import type { StackAccountOutput, StackNumberOutput, StackOutputs } from "./contract";
 
-/** The columns of a `VapiPhoneNumber` row the sync reads. */
-export interface PhoneRow {
-  id: string;
-  accountId: string;
-  vapiPhoneId: string;
-  phoneNumber: string;
-  twilioPhoneNumberSid: string | null;
-  twilioMessagingServiceSid: string | null;
-  isActive: boolean;
-}
+/** The columns of a `VapiPhoneNumber` row the sync reads (types from the Prisma schema). */
+export type PhoneRow = Pick<
+  VapiPhoneNumber,
+  | "id"
+  | "accountId"
+  | "vapiPhoneId"
+  | "phoneNumber"
+  | "twilioPhoneNumberSid"
+  | "twilioMessagingServiceSid"
+  | "isActive"
+>;
 
 /** A number of the outputs, as the reports name it. */
 export interface NumberRef {
