@@ -2,7 +2,12 @@
  * `twilio-messaging-iac/sender`: send SMS through an account's Messaging Service.
  * Importing it has no side effect: nothing connects until `createSmsSender` is called.
  */
-export { estimateSms, type SmsEstimate, type SmsEstimateOptions } from "../sms/cost";
+export {
+  DEFAULT_PRICE_PER_SEGMENT_USD,
+  estimateSms,
+  type SmsEstimate,
+  type SmsEstimateOptions,
+} from "../sms/cost";
 export {
   countSegments,
   MAX_BODY_LENGTH,

@@ -8,7 +8,7 @@
  *   constructor(@InjectSmsSender() private readonly sms: SmsSender) {}
  *
  * One sender for the application (the module is global unless `global: false`), closed when the
- * application shuts down. Written without decorator syntax, so it needs neither
+ * application closes (`app.close()`, or a signal with `enableShutdownHooks()`). Written without decorator syntax, so it needs neither
  * `experimentalDecorators` nor `emitDecoratorMetadata` from whoever compiles it; `@nestjs/common`
  * (10, 11 or 12) is an optional peer dependency, loaded only by this entry point.
  */

@@ -129,7 +129,6 @@ export function createSmsSender(options: SmsSenderOptions): SmsSender {
     body: string,
     statusCallback: string | undefined,
   ): Promise<SmsResult> {
-    checkBody(body);
     await limiter?.take(route.accountId);
     const message = await createMessageOnce(
       client,
@@ -177,6 +176,7 @@ export function createSmsSender(options: SmsSenderOptions): SmsSender {
         summary,
         patientName,
       });
+      checkBody(body); // fails only for an account name or reason past 1600 characters
       return send(route, to, body, undefined);
     },
 

@@ -212,6 +212,21 @@ describe("refused before any call", () => {
     expect(calls()).toEqual([]);
   });
 
+  it("a staff alert whose reason alone passes 1600 characters is refused, no Twilio call", async () => {
+    const account = await world.provisionAccount();
+    const calls = world.callsSince();
+    const error = await failureOf(
+      world.sender().sendStaffAlert({
+        vapiPhoneId: account.vapiPhoneId,
+        to: STAFF,
+        reason: "r".repeat(1600),
+        summary: "s",
+      }),
+    );
+    expect(error).toBeInstanceOf(BodyTooLongError);
+    expect(calls()).toEqual([]);
+  });
+
   it("a body of exactly 1600 characters is sent (11 segments)", async () => {
     const account = await world.provisionAccount();
     const result = await world
