@@ -236,7 +236,7 @@ describe("refused before any call", () => {
   });
 });
 
-describe("retries that never send twice", () => {
+describe("invariant 7: retries that never send twice", () => {
   it("an injected 429 is retried after Retry-After, to exactly one message", async () => {
     const account = await world.provisionAccount();
     world.t.emulator.faults.set({
