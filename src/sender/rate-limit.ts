@@ -36,6 +36,7 @@ export interface AccountRateLimiter {
 }
 
 export const DEFAULT_KEY_PREFIX = "twilio-messaging-iac:sms";
+export const REDIS_CONNECTION_NAME = "twilio-messaging-iac-sender";
 
 export function createAccountRateLimiter(
   options: RateLimitOptions,
@@ -51,7 +52,11 @@ export function createAccountRateLimiter(
   if (redisUrl) {
     // Commands wait for the connection (the first ones are sent as soon as it is up), but fail
     // after one reconnection attempt or 2 s of connecting: then the insurance limiter counts.
-    redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000 });
+    redis = new Redis(redisUrl, {
+      maxRetriesPerRequest: 1,
+      connectTimeout: 2_000,
+      connectionName: REDIS_CONNECTION_NAME, // how the connection shows in CLIENT LIST
+    });
     redis.on("error", () => {
       // Reported through rejected commands (and the insurance limiter); an unhandled 'error'
       // event would crash the backend.

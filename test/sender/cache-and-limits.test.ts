@@ -13,6 +13,7 @@ import {
   RateLimitedError,
   type SenderPrismaClient,
 } from "../../src/sender";
+import { REDIS_CONNECTION_NAME } from "../../src/sender/rate-limit";
 import { AUTH_TOKEN } from "../emulator/helpers";
 import { type ProvisionedAccount, useSenderWorld } from "./world";
 
@@ -194,6 +195,12 @@ describe("options and lifecycle", () => {
   });
 
   it("opens the database from databaseUrl on first use, and close() releases it", async () => {
+    const redis = new Redis(REDIS_URL);
+    const senderRedisClients = async () =>
+      ((await redis.client("LIST")) as string)
+        .split("\n")
+        .filter((line) => line.includes(`name=${REDIS_CONNECTION_NAME} `)).length;
+    const redisBefore = await senderRedisClients(); // other senders of this file may be open
     const account = await world.provisionAccount();
     const sender = createSmsSender({
       databaseUrl: world.databaseUrl,
@@ -223,8 +230,11 @@ describe("options and lifecycle", () => {
     const result = await sender.sendSms({ accountId: account.accountId, to: TO, body: "via URL" });
     expect(result.messagingServiceSid).toBe(account.serviceSid);
     expect(await connections()).toBeGreaterThan(baseline);
+    expect(await senderRedisClients()).toBe(redisBefore + 1);
     await sender.close();
     expect(await connections()).toBe(baseline);
+    expect(await senderRedisClients()).toBe(redisBefore);
+    redis.disconnect();
     await expect(
       sender.sendSms({ accountId: account.accountId, to: TO, body: "closed" }),
     ).rejects.toThrow("SMS sender is closed");
