@@ -48,6 +48,7 @@ Faults (see docs/emulator.md; also settable at runtime via PUT ${ADMIN_PREFIX}/f
   --fail-nth <n>[:METHOD[:path-regex]]
                               fail the Nth (matching) request with 500 (repeatable)
   --drop-after-purchase <n>   buy the number, then drop the connection, for the next n purchases
+  --drop-after-message <n>    accept the message, then drop the connection, for the next n sends
   --fault-seed <n>            seed of the PRNG behind the rates (default 1)
 
   -h, --help                  show this help
@@ -87,6 +88,7 @@ export function parseCliArgs(
       "status-5xx": { type: "string" },
       "fail-nth": { type: "string", multiple: true },
       "drop-after-purchase": { type: "string" },
+      "drop-after-message": { type: "string" },
       "fault-seed": { type: "string" },
     },
   });
@@ -125,6 +127,11 @@ export function parseCliArgs(
   if (values["drop-after-purchase"] !== undefined) {
     faults.dropAfterPurchase = {
       count: number("drop-after-purchase", values["drop-after-purchase"]),
+    };
+  }
+  if (values["drop-after-message"] !== undefined) {
+    faults.dropAfterMessage = {
+      count: number("drop-after-message", values["drop-after-message"]),
     };
   }
 

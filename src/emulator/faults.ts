@@ -1,13 +1,15 @@
 /**
  * Injected faults, per emulator instance, so tests can show that callers survive what real Twilio
  * and real networks do: slow answers, rate limiting (429 with `Retry-After`), server errors, a
- * failure on exactly the Nth call, and the crash case where Twilio performed a purchase but the
- * caller never heard back (the connection drops after the number was bought).
+ * failure on exactly the Nth call, and the lost answer: Twilio carried out a create (bought the
+ * number, accepted the message) but the caller never heard back, because the connection dropped
+ * or a gateway answered 5xx in Twilio's place.
  *
  * Rates draw from a seeded PRNG (mulberry32), so the same configuration and the same sequence of
  * requests fail the same requests on every run. Order per request: latency first, then (after
  * authentication and routing) fail-Nth, 429, 5xx, which all answer before the operation runs;
- * drop-after-purchase runs the operation, then destroys the socket instead of answering.
+ * the lost-answer faults (drop-after-purchase, drop-after-message) run the operation, then destroy
+ * the socket (or answer the given 5xx) instead of answering.
  */
 import { TwilioError } from "./errors";
 
@@ -35,11 +37,21 @@ export interface FaultConfig {
    * `status` (default 500; 429, with `retryAfterSeconds` (default 1), and any 5xx allowed).
    */
   failNth?: { n: number; status?: number; retryAfterSeconds?: number; match?: FaultMatch }[];
-  /**
-   * Run the next `count` (default 1) matching requests, then drop the connection without an
-   * answer. Matches `CreateIncomingPhoneNumber` (the purchase) unless `match` says otherwise.
-   */
-  dropAfterPurchase?: { count?: number; match?: FaultMatch };
+  /** Lose the answer to the next purchases (`CreateIncomingPhoneNumber` unless `match` says). */
+  dropAfterPurchase?: LostAnswerFault;
+  /** Lose the answer to the next message creates (`CreateMessage` unless `match` says). */
+  dropAfterMessage?: LostAnswerFault;
+}
+
+/**
+ * Run the next `count` (default 1) matching requests, then lose the answer: destroy the connection
+ * (default), or answer `status` (a 5xx, as a gateway in front of Twilio would) although the
+ * operation happened.
+ */
+export interface LostAnswerFault {
+  count?: number;
+  match?: FaultMatch;
+  status?: number;
 }
 
 /** What the server tells the fault controller about a request. */
@@ -53,6 +65,17 @@ export const PURCHASE_MATCH: FaultMatch = {
   method: "POST",
   operationId: "CreateIncomingPhoneNumber",
 };
+
+export const MESSAGE_CREATE_MATCH: FaultMatch = { method: "POST", operationId: "CreateMessage" };
+
+/** The lost-answer faults and the requests each matches by default. */
+const LOST_ANSWER_DEFAULTS = {
+  dropAfterPurchase: PURCHASE_MATCH,
+  dropAfterMessage: MESSAGE_CREATE_MATCH,
+} as const satisfies Record<string, FaultMatch>;
+
+type LostAnswerKey = keyof typeof LOST_ANSWER_DEFAULTS;
+const LOST_ANSWER_KEYS = Object.keys(LOST_ANSWER_DEFAULTS) as LostAnswerKey[];
 
 /** mulberry32: a tiny, fast, well-distributed 32-bit PRNG; returns floats in [0, 1). */
 export function mulberry32(seed: number): () => number {
@@ -85,13 +108,16 @@ function injectedError(status: number, why: string, retryAfterSeconds = 1): Twil
     : new TwilioError(20500, `Internal Server Error (${why})`, { status });
 }
 
-export type FaultKind = "rate-limit" | "server-error" | "fail-nth" | "dropped";
+export type FaultKind = "rate-limit" | "server-error" | "fail-nth" | "dropped" | "lost-answer";
+
+/** How to lose the answer to a request that was carried out. */
+export type LostAnswer = { kind: "dropped" } | { kind: "lost-answer"; error: TwilioError };
 
 export class FaultController {
   private current: FaultConfig = {};
   private random: () => number = mulberry32(1);
   private nthCounters: number[] = [];
-  private dropsLeft = 0;
+  private lostAnswersLeft: Partial<Record<LostAnswerKey, number>> = {};
 
   constructor(config: FaultConfig = {}) {
     this.set(config);
@@ -107,7 +133,11 @@ export class FaultController {
     this.current = structuredClone(config);
     this.random = mulberry32(config.seed ?? 1);
     this.nthCounters = (config.failNth ?? []).map(() => 0);
-    this.dropsLeft = config.dropAfterPurchase ? (config.dropAfterPurchase.count ?? 1) : 0;
+    this.lostAnswersLeft = {};
+    for (const key of LOST_ANSWER_KEYS) {
+      const fault = config[key];
+      if (fault) this.lostAnswersLeft[key] = fault.count ?? 1;
+    }
   }
 
   /** Changes the given kinds of fault, keeping the others (their counters restart too). */
@@ -157,12 +187,17 @@ export class FaultController {
     return undefined;
   }
 
-  /** True when this request, already executed, must be answered by dropping the connection. */
-  dropAfterExecute(req: FaultRequest): boolean {
-    const drop = this.current.dropAfterPurchase;
-    if (!drop || this.dropsLeft <= 0 || !matches(drop.match ?? PURCHASE_MATCH, req)) return false;
-    this.dropsLeft--;
-    return true;
+  /** How to lose the answer to this request, already carried out; undefined to answer normally. */
+  afterExecute(req: FaultRequest): LostAnswer | undefined {
+    for (const key of LOST_ANSWER_KEYS) {
+      const fault = this.current[key];
+      const left = this.lostAnswersLeft[key] ?? 0;
+      if (!fault || left <= 0 || !matches(fault.match ?? LOST_ANSWER_DEFAULTS[key], req)) continue;
+      this.lostAnswersLeft[key] = left - 1;
+      if (fault.status === undefined) return { kind: "dropped" };
+      return { kind: "lost-answer", error: injectedError(fault.status, "injected: answer lost") };
+    }
+    return undefined;
   }
 }
 
@@ -190,10 +225,17 @@ function validate(config: FaultConfig): void {
     throw new Error("latency needs 0 <= minMs <= maxMs");
   }
   if (latency && "ms" in latency && !(latency.ms >= 0)) throw new Error("latency.ms must be >= 0");
+  for (const key of LOST_ANSWER_KEYS) {
+    const fault = config[key];
+    if (fault?.count !== undefined && !(Number.isInteger(fault.count) && fault.count >= 0))
+      throw new Error(`${key}.count must be a non-negative integer, got ${fault.count}`);
+    if (fault?.status !== undefined && !(fault.status >= 500 && fault.status <= 599))
+      throw new Error(`${key}.status must be 5xx, got ${fault.status}`);
+  }
   const allMatches = [
     config.rateLimit?.match,
     config.serverErrors?.match,
-    config.dropAfterPurchase?.match,
+    ...LOST_ANSWER_KEYS.map((key) => config[key]?.match),
     ...(config.failNth ?? []).map((f) => f.match),
   ];
   for (const m of allMatches) {

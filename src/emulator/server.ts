@@ -5,9 +5,9 @@
  *
  * Per request: read the form body → (latency fault) → authenticate (20003) → route (20404/20004) →
  * path account check → injected faults (fail-Nth, 429, 5xx) → model operation → render JSON →
- * (or drop the connection after a purchase) → request log. Models hold the state and Twilio's rules
- * (`models/`), `render.ts` holds the wire format, `routes.ts` the URL table, `errors.ts` the error
- * shape. `/__emulator/…` is the admin API (`admin.ts`).
+ * (or lose the answer to a create: drop the connection, or answer a 5xx) → request log. Models
+ * hold the state and Twilio's rules (`models/`), `render.ts` holds the wire format, `routes.ts` the
+ * URL table, `errors.ts` the error shape. `/__emulator/…` is the admin API (`admin.ts`).
  */
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -214,11 +214,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         throw injected.error;
       }
       response = operation.run({ state, render });
-      if (faults.dropAfterExecute(faultRequest)) {
+      const lost = faults.afterExecute(faultRequest);
+      if (lost?.kind === "dropped") {
         // The crash case: the operation happened, the caller never hears about it.
         req.socket.destroy();
         log(null, null, "dropped");
         return;
+      }
+      if (lost) {
+        fault = lost.kind;
+        throw lost.error;
       }
     } catch (error) {
       response = toErrorResponse(error);

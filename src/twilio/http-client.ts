@@ -1,7 +1,8 @@
 /**
  * The HTTP client handed to the `twilio` SDK (its `httpClient` option): the SDK's own
  * RequestClient, wrapped to (1) send Twilio URLs to a base URL (the local emulator) and (2) retry
- * rate limiting and Twilio-side failures with backoff that honours `Retry-After`.
+ * rate limiting and Twilio-side failures with backoff that honours `Retry-After`, never repeating
+ * a create whose outcome is unknown (design.md invariant 7, `isRetryableExchange`).
  *
  * Wrapping (not subclassing) keeps this module independent of the SDK's class internals. (It was
  * required while Pulumi serialized the dynamic providers with the code they call; providers are now
@@ -41,28 +42,41 @@ export function rewriteTwilioUrl(uri: string, baseUrl: string): string {
   return `${base.origin}${prefix}${url.pathname}${url.search}`;
 }
 
+/** The last path segment of an existing resource: a SID (`PN…`, `MG…`, `SM…`), 2 letters + 32 hex. */
+const RESOURCE_SID = /^[A-Z]{2}[0-9a-fA-F]{32}$/;
+
 /**
- * A purchase (POST …/IncomingPhoneNumbers.json) may have been carried out even when the answer is
- * a 5xx or a dropped connection. Retrying it here could buy a second number, so only the phone
- * number provider retries purchases, after looking for the number it may already have bought.
+ * Does this request create something? Every POST to a collection URL does (a number purchase
+ * `…/IncomingPhoneNumbers.json`, a message `…/Messages.json`, a Messaging Service `/v1/Services`,
+ * an attachment `/v1/Services/MG…/PhoneNumbers`). A POST to an existing resource (`…/PN….json`,
+ * `/v1/Services/MG…`) updates it. Anything not recognisably an update counts as a create: the
+ * safe side.
  */
-export function isPurchase(method: string, uri: string): boolean {
-  return (
-    method.toUpperCase() === "POST" && /\/IncomingPhoneNumbers\.json$/.test(new URL(uri).pathname)
-  );
+export function isCreate(method: string, uri: string): boolean {
+  if (method.toUpperCase() !== "POST") return false;
+  const last = new URL(uri).pathname.replace(/\/+$/, "").split("/").pop() ?? "";
+  return !RESOURCE_SID.test(last.replace(/\.json$/, ""));
 }
 
-/** Should this answer (status) or failure (status undefined: no answer) be retried? */
+/**
+ * Should this answer (status) or failure (status undefined: no answer) be retried as is?
+ *
+ * Invariant 7: a create whose outcome is unknown (5xx, timeout, dropped connection) may have been
+ * carried out, so repeating it here could buy a second number or send an SMS twice. Only a 429
+ * (Twilio did nothing) is retried for a create; the caller that owns the create looks for what the
+ * first attempt may have made before trying again (the phone number provider's `buyOnce`, the
+ * Messaging Service create, the sender's message lookup). Reads, deletes and updates of an existing
+ * resource give the same result when repeated, so they are retried on 5xx and on no answer too.
+ */
 export function isRetryableExchange(
   method: string,
   uri: string,
   status: number | undefined,
 ): boolean {
-  if (status === 429) return true; // Twilio did not process the request
-  if (isPurchase(method, uri)) return false;
+  if (status === 429) return true;
+  if (isCreate(method, uri)) return false;
   if (status !== undefined) return status >= 500;
-  // No answer at all: repeat only what is safe to repeat.
-  return ["GET", "DELETE"].includes(method.toUpperCase());
+  return ["GET", "DELETE", "POST"].includes(method.toUpperCase());
 }
 
 /** Wait before the next attempt: Retry-After when Twilio sends it, exponential backoff otherwise. */

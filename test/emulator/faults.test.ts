@@ -135,6 +135,53 @@ describe("injected faults", () => {
     expect(next.phoneNumber).toBe("+13125550101");
   });
 
+  it("drop-after-message stores the message, then drops the connection without an answer", async () => {
+    const client = t.client();
+    const sender = await client.incomingPhoneNumbers.create({ areaCode: "438" });
+    t.emulator.faults.set({ dropAfterMessage: {} });
+    const error = await client.messages
+      .create({ from: sender.phoneNumber, to: "+14385550150", body: "accepted, answer lost" })
+      .then(
+        () => undefined,
+        (e: unknown) => e as { code?: string; message: string },
+      );
+    expect(error?.code ?? error?.message).toMatch(/ECONNRESET|socket hang up/);
+    const stored = await client.messages.list({ to: "+14385550150" });
+    expect(stored.map((m) => m.body)).toEqual(["accepted, answer lost"]);
+    expect(t.exchanges.filter((e) => e.fault === "dropped").at(-1)).toMatchObject({
+      operationId: "CreateMessage",
+      status: null,
+      responseBody: null,
+    });
+    // Once only (count 1): the next message is answered as usual.
+    const next = await client.messages.create({
+      from: sender.phoneNumber,
+      to: "+14385550150",
+      body: "answered",
+    });
+    expect(next.status).toBe("queued");
+  });
+
+  it("a lost answer with a status answers that 5xx although the operation happened", async () => {
+    const client = t.client({ retry: false });
+    const sender = await client.incomingPhoneNumbers.create({ areaCode: "438" });
+    t.emulator.faults.set({ dropAfterMessage: { count: 2, status: 502 } });
+    for (const body of ["first", "second"]) {
+      const sent = client.messages.create({ from: sender.phoneNumber, to: "+14385550151", body });
+      expect(await twilioErrorOf(sent)).toMatchObject({ status: 502, code: 20500 });
+    }
+    const stored = await client.messages.list({ to: "+14385550151" });
+    expect(stored.map((m) => m.body)).toEqual(["second", "first"]);
+    expect(t.exchanges.slice(-3).map((e) => [e.operationId, e.status, e.fault])).toEqual([
+      ["CreateMessage", 502, "lost-answer"],
+      ["CreateMessage", 502, "lost-answer"],
+      ["ListMessage", 200, undefined],
+    ]);
+    expect(() => new FaultController({ dropAfterMessage: { status: 404 } })).toThrow(
+      "dropAfterMessage.status must be 5xx, got 404",
+    );
+  });
+
   it("faults, the request log and mutation counts are reachable through the admin API", async () => {
     expect(await t.raw("DELETE", "/__emulator/requests")).toMatchObject({ status: 204 });
     const put = await t.raw("PUT", "/__emulator/faults", {
@@ -208,6 +255,8 @@ describe("injected faults", () => {
       "5",
       "--drop-after-purchase",
       "2",
+      "--drop-after-message",
+      "1",
       "--fault-seed",
       "9",
     ]);
@@ -220,6 +269,7 @@ describe("injected faults", () => {
       serverErrors: { rate: 0.1, status: 503 },
       failNth: [{ n: 3, match: { method: "POST", path: "/IncomingPhoneNumbers" } }, { n: 5 }],
       dropAfterPurchase: { count: 2 },
+      dropAfterMessage: { count: 1 },
     });
     expect(new FaultController(parsed.options.faults).config).toEqual(parsed.options.faults);
   });

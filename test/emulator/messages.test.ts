@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { countSegments } from "../../src/emulator/models/segments";
+import { countSegments } from "../../src/sms/segments";
 import { twilioErrorOf, useEmulator } from "./helpers";
 
 describe("Messages through the twilio SDK", () => {

@@ -14,15 +14,14 @@
  *   sender and status `queued`. A message with an explicit `From` is `queued` from the start.
  *   The emulator delivers nothing, so statuses go no further than `queued`.
  */
+
+import { countSegments, MAX_BODY_LENGTH, smartEncode } from "../../sms/segments";
 import { TwilioError } from "../errors";
 import { booleanParam, isE164, isHttpUrl, listParam, type Params, stringParam } from "../params";
 import { isSid, newSid } from "../sids";
 import { type ModelContext, timestamp } from "./context";
 import type { MessagingServiceModel, MessagingServiceRecord } from "./messaging-services";
 import type { IncomingPhoneNumberRecord, PhoneNumberModel } from "./phone-numbers";
-import { countSegments, smartEncode } from "./segments";
-
-export const MAX_BODY_LENGTH = 1600;
 
 export interface MessageRecord {
   seq: number;

@@ -1,0 +1,168 @@
+/**
+ * The sender's errors: one class per reason, each `instanceof`-checkable (also through the base
+ * `SmsSenderError`) with a stable `code` a caller can switch on, and a message that puts the
+ * reason first. None carries a credential: network failures from the SDK (axios errors, whose
+ * request config holds the Authorization header) are never attached; only their code is kept.
+ */
+
+export type SmsSenderErrorCode =
+  | "NO_MESSAGING_SERVICE"
+  | "UNKNOWN_VAPI_PHONE_ID"
+  | "INVALID_RECIPIENT"
+  | "EMPTY_BODY"
+  | "BODY_TOO_LONG"
+  | "RATE_LIMITED"
+  | "TWILIO_ERROR"
+  | "OUTCOME_UNKNOWN";
+
+export abstract class SmsSenderError extends Error {
+  abstract readonly code: SmsSenderErrorCode;
+
+  constructor(message: string) {
+    super(message);
+    // The subclass's name, e.g. "NoMessagingServiceError", in stack traces and logs.
+    this.name = new.target.name;
+  }
+}
+
+/** The account has no active phone number with a Messaging Service SID (the seed's message). */
+export class NoMessagingServiceError extends SmsSenderError {
+  readonly code = "NO_MESSAGING_SERVICE";
+
+  constructor(
+    readonly accountId: string,
+    readonly vapiPhoneId?: string,
+  ) {
+    super(
+      vapiPhoneId === undefined
+        ? `No Messaging Service configured for this account (account ${accountId}): no active VapiPhoneNumber row has a twilioMessagingServiceSid; deploy the account and run the sync`
+        : `No Messaging Service configured for this account (account ${accountId}, Vapi phone ${vapiPhoneId}): the row has no twilioMessagingServiceSid; deploy the account and run the sync`,
+    );
+  }
+}
+
+/** No `VapiPhoneNumber` row has this `vapiPhoneId`. */
+export class UnknownVapiPhoneIdError extends SmsSenderError {
+  readonly code = "UNKNOWN_VAPI_PHONE_ID";
+
+  constructor(readonly vapiPhoneId: string) {
+    super(`Unknown Vapi phone id ${JSON.stringify(vapiPhoneId)}: no VapiPhoneNumber row has it`);
+  }
+}
+
+/** `to` is not a valid phone number in E.164 form. */
+export class InvalidRecipientError extends SmsSenderError {
+  readonly code = "INVALID_RECIPIENT";
+
+  constructor(
+    readonly to: string,
+    reason: string,
+  ) {
+    super(`Invalid recipient ${JSON.stringify(to)}: ${reason}`);
+  }
+}
+
+export class EmptyBodyError extends SmsSenderError {
+  readonly code = "EMPTY_BODY";
+
+  constructor() {
+    super("Empty message body: give the text to send");
+  }
+}
+
+/** Longer than Twilio accepts (1600 UTF-16 code units; Twilio's error 21617). */
+export class BodyTooLongError extends SmsSenderError {
+  readonly code = "BODY_TOO_LONG";
+
+  constructor(
+    readonly length: number,
+    readonly maxLength: number,
+  ) {
+    super(
+      `Message body too long: ${length} characters (UTF-16 code units; an emoji counts 2), Twilio accepts at most ${maxLength}`,
+    );
+  }
+}
+
+/** The account's per-window message limit is reached (the sender's own limit, not Twilio's 429). */
+export class RateLimitedError extends SmsSenderError {
+  readonly code = "RATE_LIMITED";
+
+  constructor(
+    readonly accountId: string,
+    readonly limit: number,
+    readonly windowSeconds: number,
+    /** When the next message may go, in milliseconds from now. */
+    readonly retryAfterMs: number,
+  ) {
+    super(
+      `Rate limited: account ${accountId} sent its ${limit} messages per ${windowSeconds} s; next one allowed in ${Math.ceil(retryAfterMs / 1000)} s`,
+    );
+  }
+}
+
+/** What a failed Twilio exchange tells: Twilio's error (code, status, more_info) or a network code. */
+export interface TwilioFailure {
+  /** Twilio's error code, e.g. 21610 (unsubscribed recipient); absent without an answer. */
+  twilioCode?: number;
+  /** HTTP status of Twilio's answer; absent when no answer came (connection dropped, timeout). */
+  status?: number;
+  /** Twilio's documentation link for the error code. */
+  moreInfo?: string;
+  /** Twilio's message, or the network error's code/message. */
+  detail: string;
+}
+
+function describeFailure(failure: TwilioFailure): string {
+  const parts = [
+    failure.twilioCode !== undefined ? `Twilio error ${failure.twilioCode}` : undefined,
+    failure.status !== undefined ? `HTTP ${failure.status}` : "no answer",
+  ].filter(Boolean);
+  const more = failure.moreInfo ? `; see ${failure.moreInfo}` : "";
+  return `${parts.join(", ")}: ${failure.detail}${more}`;
+}
+
+/** Twilio refused the message, or failed and the message is known not to exist. */
+export class TwilioSendError extends SmsSenderError implements TwilioFailure {
+  readonly code = "TWILIO_ERROR";
+  readonly twilioCode?: number;
+  readonly status?: number;
+  readonly moreInfo?: string;
+  readonly detail: string;
+
+  constructor(failure: TwilioFailure, context = "Twilio did not send the message") {
+    super(`${context} (${describeFailure(failure)})`);
+    this.twilioCode = failure.twilioCode;
+    this.status = failure.status;
+    this.moreInfo = failure.moreInfo;
+    this.detail = failure.detail;
+  }
+}
+
+/**
+ * Twilio may or may not have sent the message: the answer was lost (5xx, timeout, dropped
+ * connection) and looking in Twilio's message list failed too. Do not simply send again: check
+ * Twilio's message log first (`to`, `since`).
+ */
+export class SendOutcomeUnknownError extends SmsSenderError implements TwilioFailure {
+  readonly code = "OUTCOME_UNKNOWN";
+  readonly twilioCode?: number;
+  readonly status?: number;
+  readonly moreInfo?: string;
+  readonly detail: string;
+
+  constructor(
+    failure: TwilioFailure,
+    readonly to: string,
+    /** The first attempt's time: a message, if any, was created after it. */
+    readonly since: Date,
+  ) {
+    super(
+      `Unknown whether Twilio sent the message to ${to} (${describeFailure(failure)}), and Twilio's message list could not be checked; look for it in Twilio's message log before sending again`,
+    );
+    this.twilioCode = failure.twilioCode;
+    this.status = failure.status;
+    this.moreInfo = failure.moreInfo;
+    this.detail = failure.detail;
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * Which Messaging Service sends for an account or a Vapi phone: the database rows the sync
+ * writes, read through the backend's Prisma client (or one the sender opened), cached.
+ *
+ * The rule is the seed's: for an account, its active `VapiPhoneNumber` row that has a Messaging
+ * Service SID (the oldest, so the choice is stable); for a Vapi phone id, that row (the call
+ * transfer path, which in the seed does not look at `isActive`; the sync clears the SIDs of a
+ * released number, so a released row has no service). Found routes are cached for `ttlMs`;
+ * misses are not, so a row the sync has just written is seen on the next send. `invalidate()`
+ * drops entries at once, and `invalidateSenderCaches()` does it for every sender in the process
+ * (the sync calls it when it runs in the backend's process).
+ */
+import { z } from "zod";
+import { NoMessagingServiceError, UnknownVapiPhoneIdError } from "./errors";
+
+/**
+ * The part of a Prisma client the sender uses: `vapiPhoneNumber.findFirst` on the schema of
+ * `src/db/schema.prisma` (the seed's `VapiPhoneNumber` with its `account` relation). A
+ * `PrismaClient` from the backend's own generated client fits, whatever its other models.
+ */
+export interface SenderPrismaClient {
+  vapiPhoneNumber: {
+    // biome-ignore lint/suspicious/noExplicitAny: Prisma's generic argument types differ per client
+    findFirst(args: any): PromiseLike<unknown>;
+  };
+}
+
+/** Where a message for an account goes. */
+export interface SmsRoute {
+  accountId: string;
+  accountName: string;
+  vapiPhoneId: string;
+  messagingServiceSid: string;
+}
+
+/** Which route to look up. */
+export type RouteKey = { accountId: string } | { vapiPhoneId: string };
+
+const SELECT = {
+  accountId: true,
+  vapiPhoneId: true,
+  twilioMessagingServiceSid: true,
+  account: { select: { name: true } },
+} as const;
+
+/** The row as selected: checked, so a client generated from another schema fails clearly. */
+const selectedRow = z.object({
+  accountId: z.string(),
+  vapiPhoneId: z.string(),
+  twilioMessagingServiceSid: z.string().nullable(),
+  account: z.object({ name: z.string() }).nullable(),
+});
+
+async function queryRoute(prisma: SenderPrismaClient, key: RouteKey): Promise<SmsRoute> {
+  const raw =
+    "accountId" in key
+      ? await prisma.vapiPhoneNumber.findFirst({
+          where: {
+            accountId: key.accountId,
+            isActive: true,
+            twilioMessagingServiceSid: { not: null },
+          },
+          orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+          select: SELECT,
+        })
+      : await prisma.vapiPhoneNumber.findFirst({
+          where: { vapiPhoneId: key.vapiPhoneId },
+          select: SELECT,
+        });
+  if (raw === null || raw === undefined) {
+    if ("accountId" in key) throw new NoMessagingServiceError(key.accountId);
+    throw new UnknownVapiPhoneIdError(key.vapiPhoneId);
+  }
+  const row = selectedRow.parse(raw);
+  if (!row.twilioMessagingServiceSid)
+    throw new NoMessagingServiceError(row.accountId, row.vapiPhoneId);
+  return {
+    accountId: row.accountId,
+    accountName: row.account?.name ?? "",
+    vapiPhoneId: row.vapiPhoneId,
+    messagingServiceSid: row.twilioMessagingServiceSid,
+  };
+}
+
+/** What to drop from the cache: everything, or what concerns an account or a Vapi phone. */
+export interface InvalidateScope {
+  accountId?: string;
+  vapiPhoneId?: string;
+}
+
+const cacheKey = (key: RouteKey) =>
+  "accountId" in key ? `account:${key.accountId}` : `vapi:${key.vapiPhoneId}`;
+
+export class RouteCache {
+  private readonly entries = new Map<string, { route: SmsRoute; expiresAt: number }>();
+  /** Lookups in flight, so concurrent sends for one account make one query. */
+  private readonly pending = new Map<string, Promise<SmsRoute>>();
+  private generation = 0;
+
+  constructor(
+    private readonly prisma: SenderPrismaClient,
+    private readonly ttlMs: number,
+  ) {}
+
+  async resolve(key: RouteKey): Promise<SmsRoute> {
+    const id = cacheKey(key);
+    const hit = this.entries.get(id);
+    if (hit && hit.expiresAt > Date.now()) return hit.route;
+    const inFlight = this.pending.get(id);
+    if (inFlight) return inFlight;
+    const generation = this.generation;
+    const lookup = queryRoute(this.prisma, key).finally(() => this.pending.delete(id));
+    this.pending.set(id, lookup);
+    const route = await lookup;
+    // An invalidation during the query means the row may have changed since: do not keep it.
+    if (this.ttlMs > 0 && generation === this.generation)
+      this.entries.set(id, { route, expiresAt: Date.now() + this.ttlMs });
+    return route;
+  }
+
+  invalidate(scope?: InvalidateScope): void {
+    this.generation++;
+    if (!scope || (scope.accountId === undefined && scope.vapiPhoneId === undefined)) {
+      this.entries.clear();
+      return;
+    }
+    for (const [id, { route }] of this.entries) {
+      if (
+        (scope.accountId !== undefined && route.accountId === scope.accountId) ||
+        (scope.vapiPhoneId !== undefined && route.vapiPhoneId === scope.vapiPhoneId)
+      ) {
+        this.entries.delete(id);
+      }
+    }
+  }
+}
+
+/** The caches of every open sender in this process. */
+const liveCaches = new Set<RouteCache>();
+
+export function registerCache(cache: RouteCache): () => void {
+  liveCaches.add(cache);
+  return () => liveCaches.delete(cache);
+}
+
+/**
+ * Drops cached routes in every sender of this process: all of them, or those of an account or a
+ * Vapi phone. The sync calls it after it changed rows, so the next send reads them again.
+ */
+export function invalidateSenderCaches(scope?: InvalidateScope): void {
+  for (const cache of liveCaches) cache.invalidate(scope);
+}

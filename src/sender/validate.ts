@@ -1,0 +1,27 @@
+/**
+ * Checks made before any database or Twilio call: a recipient Twilio can text, a body Twilio
+ * accepts. Phone numbers are judged by libphonenumber-js (Google's metadata, kept current), not a
+ * regular expression: `+15555555555` has the right shape and is still not a number.
+ */
+import { parsePhoneNumberFromString } from "libphonenumber-js/max";
+import { MAX_BODY_LENGTH } from "../sms/segments";
+import { BodyTooLongError, EmptyBodyError, InvalidRecipientError } from "./errors";
+
+/** Throws InvalidRecipientError unless `to` is a valid number written in E.164 (`+15145550123`). */
+export function checkRecipient(to: unknown): asserts to is string {
+  if (typeof to !== "string" || to === "")
+    throw new InvalidRecipientError(String(to ?? ""), "a phone number is required");
+  if (!to.startsWith("+"))
+    throw new InvalidRecipientError(to, "write it in E.164 form, with + and the country code");
+  const parsed = parsePhoneNumberFromString(to);
+  if (!parsed?.isValid())
+    throw new InvalidRecipientError(to, "not a valid phone number for any country");
+  if (parsed.number !== to)
+    throw new InvalidRecipientError(to, `write it in E.164 form: ${parsed.number}`);
+}
+
+/** Throws EmptyBodyError or BodyTooLongError unless Twilio accepts `body` as a message text. */
+export function checkBody(body: unknown): asserts body is string {
+  if (typeof body !== "string" || body.trim() === "") throw new EmptyBodyError();
+  if (body.length > MAX_BODY_LENGTH) throw new BodyTooLongError(body.length, MAX_BODY_LENGTH);
+}

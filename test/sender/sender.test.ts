@@ -1,0 +1,362 @@
+/**
+ * The sender against the emulator and a real PostgreSQL database: the account's Messaging Service
+ * from the rows the sync writes, no `From`, errors before any call, retries that never send twice.
+ */
+import { inspect } from "node:util";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  BodyTooLongError,
+  EmptyBodyError,
+  InvalidRecipientError,
+  NoMessagingServiceError,
+  SendOutcomeUnknownError,
+  SmsSenderError,
+  TwilioSendError,
+  UnknownVapiPhoneIdError,
+} from "../../src/sender";
+import { AUTH_TOKEN } from "../emulator/helpers";
+import { useSenderWorld } from "./world";
+
+const world = useSenderWorld("send");
+afterEach(() => world.t.emulator.faults.clear());
+
+const STAFF = "+15145550142";
+
+async function failureOf(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error("expected the send to fail");
+    },
+    (error: unknown) => error,
+  );
+}
+
+describe("sending through the account's Messaging Service", () => {
+  it("sends with MessagingServiceSid and no From, and returns Twilio's SID, status, segments and cost", async () => {
+    const account = await world.provisionAccount();
+    const calls = world.callsSince();
+    const result = await world.sender().sendSms({
+      accountId: account.accountId,
+      to: STAFF,
+      body: "Your appointment is confirmed for tomorrow at 9:00",
+    });
+    expect(result).toEqual({
+      sid: expect.stringMatching(/^SM[0-9a-f]{32}$/),
+      status: "accepted",
+      messagingServiceSid: account.serviceSid,
+      encoding: "GSM-7",
+      segments: 1,
+      estimatedCostUsd: 0.0075,
+    });
+    const [create] = world.creates(calls());
+    expect(create?.params).toEqual({
+      To: STAFF,
+      Body: "Your appointment is confirmed for tomorrow at 9:00",
+      MessagingServiceSid: account.serviceSid,
+    });
+    expect(create?.params).not.toHaveProperty("From");
+    const stored = world.t.emulator.state.messages.get(result.sid);
+    expect(stored).toMatchObject({
+      messagingServiceSid: account.serviceSid,
+      from: account.phoneNumber, // picked by the service from its pool
+      numSegments: result.segments,
+    });
+  });
+
+  it("counts segments and cost as Twilio does, for a multi-segment UCS-2 body", async () => {
+    const account = await world.provisionAccount();
+    const body = `Rappel 📅 ${"é".repeat(70)}`;
+    const result = await world.sender().sendSms({ accountId: account.accountId, to: STAFF, body });
+    expect(result).toMatchObject({ encoding: "UCS-2", segments: 2, estimatedCostUsd: 0.015 });
+    expect(world.t.emulator.state.messages.get(result.sid)?.numSegments).toBe(2);
+  });
+
+  it("sends by Vapi phone id (the call-transfer path), with a status callback", async () => {
+    const account = await world.provisionAccount();
+    const calls = world.callsSince();
+    const result = await world.sender().sendSmsByVapiPhoneId({
+      vapiPhoneId: account.vapiPhoneId,
+      to: STAFF,
+      body: "Transfer",
+      statusCallback: "https://backend.example.com/twilio/status",
+    });
+    expect(result.messagingServiceSid).toBe(account.serviceSid);
+    expect(world.creates(calls())[0]?.params).toMatchObject({
+      MessagingServiceSid: account.serviceSid,
+      StatusCallback: "https://backend.example.com/twilio/status",
+    });
+  });
+
+  it("sends the seed's staff alert text, Patient: Unknown when no name is given", async () => {
+    const account = await world.provisionAccount({ name: "Downtown Montreal Dentistry" });
+    const sender = world.sender();
+    const named = await sender.sendStaffAlert({
+      vapiPhoneId: account.vapiPhoneId,
+      to: STAFF,
+      reason: "Emergency",
+      summary: "Broken tooth since yesterday",
+      patientName: "Marie Tremblay",
+    });
+    expect(world.t.emulator.state.messages.get(named.sid)?.body).toBe(
+      "URGENT: Call transfer incoming from Downtown Montreal Dentistry\nReason: Emergency\nSummary: Broken tooth since yesterday\nPatient: Marie Tremblay",
+    );
+    const unnamed = await sender.sendStaffAlert({
+      vapiPhoneId: account.vapiPhoneId,
+      to: STAFF,
+      reason: "Billing",
+      summary: "Question about an invoice",
+    });
+    expect(world.t.emulator.state.messages.get(unnamed.sid)?.body).toMatch(/\nPatient: Unknown$/);
+  });
+
+  it("shortens a staff alert's summary to fit Twilio's 1600 characters instead of failing", async () => {
+    const account = await world.provisionAccount();
+    const result = await world.sender().sendStaffAlert({
+      vapiPhoneId: account.vapiPhoneId,
+      to: STAFF,
+      reason: "Long call",
+      summary: "😀".repeat(1000),
+    });
+    const body = world.t.emulator.state.messages.get(result.sid)?.body ?? "";
+    expect(body.length).toBeLessThanOrEqual(1600);
+    expect(body).toMatch(/😀…\nPatient: Unknown$/);
+    expect(/\p{Cs}/u.test(body)).toBe(false); // no lone surrogate: no half emoji
+  });
+});
+
+describe("refused before any call", () => {
+  it("no Messaging Service for the account: the seed's message, typed, no Twilio call", async () => {
+    const account = await world.provisionAccount({ service: false });
+    const calls = world.callsSince();
+    const sender = world.sender();
+    const error = await failureOf(
+      sender.sendSms({ accountId: account.accountId, to: STAFF, body: "Hello" }),
+    );
+    expect(error).toBeInstanceOf(NoMessagingServiceError);
+    expect(error).toBeInstanceOf(SmsSenderError);
+    expect(error).toMatchObject({ code: "NO_MESSAGING_SERVICE", accountId: account.accountId });
+    expect((error as Error).message).toMatch(/^No Messaging Service configured for this account/);
+    const byPhone = await failureOf(
+      sender.sendStaffAlert({
+        vapiPhoneId: account.vapiPhoneId,
+        to: STAFF,
+        reason: "r",
+        summary: "s",
+      }),
+    );
+    expect(byPhone).toMatchObject({
+      code: "NO_MESSAGING_SERVICE",
+      vapiPhoneId: account.vapiPhoneId,
+    });
+    const unknownAccount = await failureOf(
+      sender.sendSms({ accountId: "00000000-0000-4000-8000-000000000000", to: STAFF, body: "Hi" }),
+    );
+    expect(unknownAccount).toBeInstanceOf(NoMessagingServiceError);
+    expect(calls()).toEqual([]);
+  });
+
+  it("an inactive number's service is not used for the account", async () => {
+    const account = await world.provisionAccount();
+    await world.db.prisma.vapiPhoneNumber.update({
+      where: { vapiPhoneId: account.vapiPhoneId },
+      data: { isActive: false },
+    });
+    const error = await failureOf(
+      world.sender().sendSms({ accountId: account.accountId, to: STAFF, body: "Hi" }),
+    );
+    expect(error).toBeInstanceOf(NoMessagingServiceError);
+  });
+
+  it("unknown Vapi phone id: typed error, no Twilio call", async () => {
+    const calls = world.callsSince();
+    const error = await failureOf(
+      world.sender().sendSmsByVapiPhoneId({ vapiPhoneId: "vapi-nope", to: STAFF, body: "Hi" }),
+    );
+    expect(error).toBeInstanceOf(UnknownVapiPhoneIdError);
+    expect(error).toMatchObject({ code: "UNKNOWN_VAPI_PHONE_ID", vapiPhoneId: "vapi-nope" });
+    expect(calls()).toEqual([]);
+  });
+
+  it.each([
+    ["", /a phone number is required/],
+    ["5145550123", /E\.164 form, with \+ and the country code/],
+    ["+1 514 555 0123", /write it in E\.164 form: \+15145550123/],
+    ["+15555555555", /not a valid phone number/],
+    ["+1514555012", /not a valid phone number/],
+    ["+99912345678", /not a valid phone number/],
+  ])("invalid recipient %j: InvalidRecipientError, zero Twilio calls", async (to, reason) => {
+    const account = await world.provisionAccount();
+    const calls = world.callsSince();
+    const error = await failureOf(
+      world.sender().sendSms({ accountId: account.accountId, to, body: "Hi" }),
+    );
+    expect(error).toBeInstanceOf(InvalidRecipientError);
+    expect(error).toMatchObject({ code: "INVALID_RECIPIENT", to });
+    expect((error as Error).message).toMatch(reason);
+    expect(calls()).toEqual([]);
+  });
+
+  it.each([
+    ["empty", "", EmptyBodyError, "EMPTY_BODY"],
+    ["blank", " \n ", EmptyBodyError, "EMPTY_BODY"],
+    ["1601 characters", "a".repeat(1601), BodyTooLongError, "BODY_TOO_LONG"],
+    ["801 emoji (1602 code units)", "😀".repeat(801), BodyTooLongError, "BODY_TOO_LONG"],
+  ])("%s body: typed error, zero Twilio calls", async (_name, body, type, code) => {
+    const account = await world.provisionAccount();
+    const calls = world.callsSince();
+    const error = await failureOf(
+      world.sender().sendSms({ accountId: account.accountId, to: STAFF, body }),
+    );
+    expect(error).toBeInstanceOf(type);
+    expect(error).toMatchObject({ code });
+    expect(calls()).toEqual([]);
+  });
+
+  it("a staff alert whose reason alone passes 1600 characters is refused, no Twilio call", async () => {
+    const account = await world.provisionAccount();
+    const calls = world.callsSince();
+    const error = await failureOf(
+      world.sender().sendStaffAlert({
+        vapiPhoneId: account.vapiPhoneId,
+        to: STAFF,
+        reason: "r".repeat(1600),
+        summary: "s",
+      }),
+    );
+    expect(error).toBeInstanceOf(BodyTooLongError);
+    expect(calls()).toEqual([]);
+  });
+
+  it("a body of exactly 1600 characters is sent (11 segments)", async () => {
+    const account = await world.provisionAccount();
+    const result = await world
+      .sender()
+      .sendSms({ accountId: account.accountId, to: STAFF, body: "a".repeat(1600) });
+    expect(result).toMatchObject({ segments: 11, estimatedCostUsd: 0.0825 });
+  });
+});
+
+describe("invariant 7: retries that never send twice", () => {
+  it("an injected 429 is retried after Retry-After, to exactly one message", async () => {
+    const account = await world.provisionAccount();
+    world.t.emulator.faults.set({
+      failNth: [
+        { n: 1, status: 429, retryAfterSeconds: 1, match: { operationId: "CreateMessage" } },
+      ],
+    });
+    const calls = world.callsSince();
+    const started = Date.now();
+    const result = await world
+      .sender()
+      .sendSms({ accountId: account.accountId, to: "+15145550143", body: "after 429" });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(world.creates(calls()).map((e) => e.status)).toEqual([429, 201]);
+    const sent = world.t.emulator.state.messages.list({ to: "+15145550143" });
+    expect(sent.map((m) => m.sid)).toEqual([result.sid]);
+  });
+
+  it("a message accepted and then the connection dropped: exactly one message and a normal result", async () => {
+    const account = await world.provisionAccount();
+    world.t.emulator.faults.set({ dropAfterMessage: {} });
+    const calls = world.callsSince();
+    const result = await world
+      .sender()
+      .sendSms({ accountId: account.accountId, to: "+15145550144", body: "lost answer" });
+    const sent = world.t.emulator.state.messages.list({ to: "+15145550144" });
+    expect(sent.map((m) => m.sid)).toEqual([result.sid]);
+    expect(result).toMatchObject({
+      messagingServiceSid: account.serviceSid,
+      segments: 1,
+      encoding: "GSM-7",
+    });
+    expect(calls().map((e) => [e.operationId, e.status])).toEqual([
+      ["CreateMessage", null],
+      ["ListMessage", 200],
+    ]);
+  });
+
+  it("a gateway 502 after Twilio created the message: one message, the found one returned", async () => {
+    const account = await world.provisionAccount();
+    world.t.emulator.faults.set({ dropAfterMessage: { status: 502 } });
+    const calls = world.callsSince();
+    const result = await world
+      .sender()
+      .sendSms({ accountId: account.accountId, to: "+15145550145", body: "502 after create" });
+    expect(world.t.emulator.state.messages.list({ to: "+15145550145" }).map((m) => m.sid)).toEqual([
+      result.sid,
+    ]);
+    expect(world.creates(calls()).map((e) => e.status)).toEqual([502]);
+  });
+
+  it("a 503 before Twilio did anything: nothing in the list, so it sends again, once", async () => {
+    const account = await world.provisionAccount();
+    world.t.emulator.faults.set({
+      failNth: [{ n: 1, status: 503, match: { operationId: "CreateMessage" } }],
+    });
+    const calls = world.callsSince();
+    const result = await world
+      .sender()
+      .sendSms({ accountId: account.accountId, to: "+15145550146", body: "503 first" });
+    expect(calls().map((e) => [e.operationId, e.status])).toEqual([
+      ["CreateMessage", 503],
+      ["ListMessage", 200],
+      ["CreateMessage", 201],
+    ]);
+    expect(world.t.emulator.state.messages.list({ to: "+15145550146" }).map((m) => m.sid)).toEqual([
+      result.sid,
+    ]);
+  });
+
+  it("an earlier identical message (before this send) is not mistaken for this one", async () => {
+    const account = await world.provisionAccount();
+    const sender = world.sender();
+    const to = "+15145550147";
+    const first = await sender.sendSms({ accountId: account.accountId, to, body: "same text" });
+    world.t.emulator.faults.set({
+      failNth: [{ n: 1, status: 503, match: { operationId: "CreateMessage" } }],
+    });
+    const second = await sender.sendSms({ accountId: account.accountId, to, body: "same text" });
+    expect(second.sid).not.toBe(first.sid);
+    expect(world.t.emulator.state.messages.list({ to })).toHaveLength(2);
+  });
+
+  it("when the list cannot be read either: SendOutcomeUnknownError, and no second message", async () => {
+    const account = await world.provisionAccount();
+    world.t.emulator.faults.set({
+      dropAfterMessage: {},
+      serverErrors: { rate: 1, match: { operationId: "ListMessage" } },
+    });
+    const error = await failureOf(
+      world
+        .sender({ retry: { rateLimitRetries: 1 } })
+        .sendSms({ accountId: account.accountId, to: "+15145550148", body: "unknown" }),
+    );
+    expect(error).toBeInstanceOf(SendOutcomeUnknownError);
+    expect(error).toMatchObject({ code: "OUTCOME_UNKNOWN", to: "+15145550148" });
+    expect((error as Error).message).toMatch(/^Unknown whether Twilio sent the message/);
+    expect(world.t.emulator.state.messages.list({ to: "+15145550148" })).toHaveLength(1);
+    // No credential anywhere in what a backend would log.
+    expect(inspect(error, { depth: 20, showHidden: true })).not.toContain(AUTH_TOKEN);
+  });
+
+  it("Twilio's refusal carries its code, status and more_info", async () => {
+    const account = await world.provisionAccount();
+    await world.t
+      .client()
+      .messaging.v1.services(account.serviceSid ?? "")
+      .remove();
+    const error = await failureOf(
+      world.sender().sendSms({ accountId: account.accountId, to: STAFF, body: "gone service" }),
+    );
+    expect(error).toBeInstanceOf(TwilioSendError);
+    expect(error).toMatchObject({
+      code: "TWILIO_ERROR",
+      twilioCode: 21701,
+      status: 400,
+      moreInfo: "https://www.twilio.com/docs/errors/21701",
+    });
+    expect((error as Error).message).toMatch(
+      /^Twilio did not send the message \(Twilio error 21701, HTTP 400: /,
+    );
+  });
+});
