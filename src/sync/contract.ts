@@ -9,9 +9,8 @@
  */
 import { z } from "zod";
 import { formatPath } from "../config/load";
-import { E164_PATTERN, PHONE_NUMBER_SID_PATTERN } from "../config/schema";
-
-export const MESSAGING_SERVICE_SID_PATTERN = /^MG[0-9a-fA-F]{32}$/;
+import { E164_PATTERN } from "../validation/phone-numbers";
+import { MESSAGING_SERVICE_SID_PATTERN, PHONE_NUMBER_SID_PATTERN } from "../validation/sids";
 
 const phoneNumberSid = z.string().regex(PHONE_NUMBER_SID_PATTERN, {
   error: 'expected a phone number SID: "PN" and 32 hex digits',
