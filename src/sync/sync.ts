@@ -8,6 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Database } from "../db";
+import { invalidateSenderCaches } from "../sender/lookup";
 import type { StackOutputs } from "./contract";
 import { type Conflict, lookupKeys, type NumberRef, type PhoneRow, planSync } from "./plan";
 
@@ -58,7 +59,7 @@ export async function syncStackOutputs(
 ): Promise<SyncResult> {
   const dryRun = options.dryRun ?? false;
   try {
-    return await db.prisma.$transaction(
+    const result = await db.prisma.$transaction(
       async (tx) => {
         await tx.$executeRaw`SELECT 1 FROM pg_advisory_xact_lock(${SYNC_LOCK_KEY})`;
         const keys = lookupKeys(outputs);
@@ -130,6 +131,11 @@ export async function syncStackOutputs(
       },
       { timeout: TRANSACTION_TIMEOUT_MS, maxWait: TRANSACTION_TIMEOUT_MS },
     );
+    // After the commit: a sender in this process (the backend running the sync) must not keep
+    // sending through a Messaging Service SID the rows no longer hold.
+    const { created, updated, deactivated } = result.report;
+    if (created + updated + deactivated > 0) invalidateSenderCaches();
+    return result;
   } catch (error) {
     if (error instanceof DryRunRollback) return error.result;
     throw error;

@@ -14,6 +14,8 @@ import {
   type SenderPrismaClient,
 } from "../../src/sender";
 import { REDIS_CONNECTION_NAME } from "../../src/sender/rate-limit";
+import type { StackOutputs } from "../../src/sync/contract";
+import { syncStackOutputs } from "../../src/sync/sync";
 import { AUTH_TOKEN } from "../emulator/helpers";
 import { type ProvisionedAccount, useSenderWorld } from "./world";
 
@@ -89,6 +91,51 @@ describe("the Messaging Service lookup cache", () => {
     });
     const viaB = await b.sendSms({ accountId: account.accountId, to: TO, body: "d" });
     expect([viaA.messagingServiceSid, viaB.messagingServiceSid]).toEqual([moved, moved]);
+  });
+
+  it("a sync in the same process drops the cached route, so the next send uses the synced SID", async () => {
+    const account = await world.provisionAccount();
+    const sender = world.sender();
+    const before = await sender.sendSms({ accountId: account.accountId, to: TO, body: "a" });
+    // The number moves to a new service, as a deploy that recreated the service would do; the
+    // sync then writes the new SID.
+    const client = world.t.client();
+    const service = await client.messaging.v1.services.create({ friendlyName: "Synced - Parlae" });
+    const row = await world.db.prisma.vapiPhoneNumber.findUniqueOrThrow({
+      where: { vapiPhoneId: account.vapiPhoneId },
+    });
+    const numberSid = row.twilioPhoneNumberSid ?? "";
+    await client.messaging.v1
+      .services(account.serviceSid ?? "")
+      .phoneNumbers(numberSid)
+      .remove();
+    await client.messaging.v1
+      .services(service.sid)
+      .phoneNumbers.create({ phoneNumberSid: numberSid });
+    const outputs: StackOutputs = {
+      accounts: [
+        {
+          accountId: account.accountId,
+          name: account.accountName,
+          released: false,
+          messagingServiceSid: service.sid,
+          numbers: [
+            {
+              name: "main",
+              phoneNumber: account.phoneNumber,
+              sid: numberSid,
+              vapiPhoneId: account.vapiPhoneId,
+              released: false,
+            },
+          ],
+        },
+      ],
+    };
+    const synced = await syncStackOutputs(world.db, outputs);
+    expect(synced.report.updated).toBe(1);
+    const after = await sender.sendSms({ accountId: account.accountId, to: TO, body: "b" });
+    expect(before.messagingServiceSid).toBe(account.serviceSid);
+    expect(after.messagingServiceSid).toBe(service.sid);
   });
 
   it("expires entries after the TTL, and does not cache a missing service", async () => {
