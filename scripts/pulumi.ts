@@ -11,13 +11,8 @@
  * TWILIO_API_KEY + TWILIO_API_SECRET, optional TWILIO_BASE_URL).
  */
 import { spawnSync } from "node:child_process";
-import { pulumiEnvironment, repoRoot } from "./lib/pulumi";
-import {
-  LOCAL_STATE_DIR,
-  passphraseFor,
-  WrapperUsageError,
-  withDriftRefresh,
-} from "./lib/pulumi-wrapper";
+import { repoRoot } from "./lib/pulumi";
+import { userCommandEnvironment, WrapperUsageError, withDriftRefresh } from "./lib/pulumi-wrapper";
 
 const HELP = `Usage: npm run pulumi -- <pulumi command and flags>
 
@@ -40,24 +35,20 @@ function main(): number {
     console.log(HELP);
     return 0;
   }
-  let passphrase: string | undefined;
+  const { args, added } = withDriftRefresh(given);
+  let env: NodeJS.ProcessEnv;
   try {
-    passphrase = passphraseFor(given, process.env);
+    env = userCommandEnvironment(given);
   } catch (error) {
     if (!(error instanceof WrapperUsageError)) throw error;
     process.stderr.write(`npm run pulumi: ${error.message}\n`);
     return 2;
   }
-  const { args, added } = withDriftRefresh(given);
   if (added) {
     process.stderr.write(
       "npm run pulumi: added --refresh (reads every resource from Twilio first, so drift made outside shows; --refresh=false skips it)\n",
     );
   }
-  const env = pulumiEnvironment({ projectDir: repoRoot, stateDir: LOCAL_STATE_DIR, passphrase });
-  if (process.env.PULUMI_BACKEND_URL) env.PULUMI_BACKEND_URL = process.env.PULUMI_BACKEND_URL;
-  // pulumiEnvironment always sets a passphrase; a user backend gets only the user's own.
-  if (passphrase === undefined) delete env.PULUMI_CONFIG_PASSPHRASE;
   const result = spawnSync(`${env.PULUMI_CLI_BIN ?? ""}/pulumi`, args, {
     cwd: repoRoot,
     env,

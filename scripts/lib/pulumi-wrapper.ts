@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { LOCAL_STACK_PASSPHRASE, repoRoot } from "./pulumi";
+import { LOCAL_STACK_PASSPHRASE, pulumiEnvironment, repoRoot } from "./pulumi";
 
 /** The project's own local stacks (what `npm start` and `npm run pulumi` use by default). */
 export const LOCAL_STATE_DIR = join(repoRoot, ".local", "pulumi-state");
@@ -112,4 +112,22 @@ export function passphraseFor(args: string[], env: NodeJS.ProcessEnv): string | 
       "azurekeyvault://…, gcpkms://… or hashivault://…; pass --stack so its Pulumi.<stack>.yaml can be read). " +
       "The built-in local-stacks passphrase is only for the project's own .local/ stacks.",
   );
+}
+
+/**
+ * The environment of a Pulumi command a person runs through the project (`npm run pulumi`, the
+ * plan's preview, the sync's `stack output`): PULUMI_BACKEND_URL when set, else the local backend
+ * .local/pulumi-state; the secrets passphrase that `passphraseFor` allows, and none otherwise.
+ * Throws a WrapperUsageError, before anything runs, when a user backend lacks its passphrase.
+ */
+export function userCommandEnvironment(
+  args: string[],
+  processEnv: NodeJS.ProcessEnv = process.env,
+): NodeJS.ProcessEnv {
+  const passphrase = passphraseFor(args, processEnv);
+  const env = pulumiEnvironment({ projectDir: repoRoot, stateDir: LOCAL_STATE_DIR, passphrase });
+  if (processEnv.PULUMI_BACKEND_URL) env.PULUMI_BACKEND_URL = processEnv.PULUMI_BACKEND_URL;
+  // pulumiEnvironment always sets a passphrase; a user backend gets only the user's own.
+  if (passphrase === undefined) delete env.PULUMI_CONFIG_PASSPHRASE;
+  return env;
 }

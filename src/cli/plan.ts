@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { repoRoot } from "../../scripts/lib/pulumi";
+import { WrapperUsageError } from "../../scripts/lib/pulumi-wrapper";
 import { buildPlan, EXIT, exitCodeOf, type Plan } from "../plan/model";
 import { parsePreviewJson } from "../plan/preview-json";
 import { renderJson, renderMarkdown, renderText } from "../plan/render";
@@ -27,11 +28,16 @@ Options:
                          config is not changed)
   --format <format>      markdown (default; fits a GitHub comment), text, or json
   --from-json <file>     render a saved \`pulumi preview --json\` output instead of running one
+  --refresh              read every resource from Twilio first, so changes made outside (drift)
+                         show in the plan; the default for every stack but "local"
+  --no-refresh           plan from the stored state only (no Twilio read); the default for
+                         "local", whose emulator runs only while npm start does
   -h, --help             show this help
 
-Backend: PULUMI_BACKEND_URL and PULUMI_CONFIG_PASSPHRASE, or the local backend .local/pulumi-state.
-Twilio credentials: TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (the providers need them to start;
-a preview calls no Twilio API).
+Backend: PULUMI_BACKEND_URL with your PULUMI_CONFIG_PASSPHRASE(_FILE) or secrets provider, or the
+local backend .local/pulumi-state (as npm run pulumi).
+Twilio credentials: TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (the refresh reads Twilio; the
+preview itself changes nothing there).
 
 Exit codes: 0 a plan without releases or deletions (or no changes), 3 a plan that releases a
 number or deletes a Messaging Service or an attachment, 1 an error (e.g. invalid YAML), 2 usage.
@@ -52,6 +58,7 @@ interface Options {
   accounts?: string[];
   format: Format;
   fromJson?: string;
+  refresh: boolean;
 }
 
 const OPTIONS = {
@@ -59,6 +66,8 @@ const OPTIONS = {
   accounts: { type: "string", multiple: true },
   format: { type: "string", default: "markdown" },
   "from-json": { type: "string" },
+  refresh: { type: "boolean" },
+  "no-refresh": { type: "boolean" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -87,6 +96,12 @@ function parseOptions(args: string[]): Options | { help: true } | { usageError: 
   if (values["from-json"] !== undefined && accounts) {
     return { usageError: "--accounts cannot be used with --from-json (the preview already ran)" };
   }
+  if (values.refresh && values["no-refresh"]) {
+    return { usageError: "--refresh and --no-refresh cannot be used together" };
+  }
+  if (values["from-json"] !== undefined && (values.refresh || values["no-refresh"])) {
+    return { usageError: "--refresh and --no-refresh need a preview to run (not --from-json)" };
+  }
   if (values.stack !== undefined && !/^[\w./-]+$/.test(values.stack)) {
     return { usageError: `--stack expects a stack name, got '${values.stack}'` };
   }
@@ -95,6 +110,8 @@ function parseOptions(args: string[]): Options | { help: true } | { usageError: 
     accounts,
     format: values.format as Format,
     fromJson: values["from-json"],
+    // Drift is seen by default; npm start's local stack has no emulator running outside npm start.
+    refresh: values.refresh ?? (values["no-refresh"] ? false : values.stack !== LOCAL_STACK),
   };
 }
 
@@ -136,12 +153,20 @@ export async function runPlan(args: string[], io: PlanIo): Promise<number> {
   } else {
     const stack = options.stack as string;
     source = `pulumi preview --json of stack ${stack}`;
-    const run = await runPreview({
-      stack,
-      accounts: options.accounts,
-      cwd: io.cwd,
-      log: (line) => io.err(`[plan] ${line}\n`),
-    });
+    let run: Awaited<ReturnType<typeof runPreview>>;
+    try {
+      run = await runPreview({
+        stack,
+        accounts: options.accounts,
+        cwd: io.cwd,
+        refresh: options.refresh,
+        log: (line) => io.err(`[plan] ${line}\n`),
+      });
+    } catch (error) {
+      if (!(error instanceof WrapperUsageError)) throw error;
+      io.err(`error: ${error.message}\n`);
+      return EXIT.usage;
+    }
     text = run.stdout;
     if (run.stdout.trim() === "") {
       // The CLI failed before it could preview (no such stack, wrong passphrase, …).

@@ -3,8 +3,9 @@
  * CLI (scripts/lib/pulumi.ts), optionally with other accounts files than the stack's own.
  *
  * Backends: `--stack local` is `npm start`'s stack, always on the local file backend
- * (.local/pulumi-state) with the local passphrase. Any other stack uses PULUMI_BACKEND_URL and
- * PULUMI_CONFIG_PASSPHRASE when set, the local backend otherwise (as `npm run pulumi` does).
+ * (.local/pulumi-state) with the local passphrase. Any other stack gets what `npm run pulumi` gets
+ * (scripts/lib/pulumi-wrapper.ts): PULUMI_BACKEND_URL or the local backend, and the user's own
+ * passphrase or secrets provider for a user backend.
  *
  * Accounts override: `pulumi preview --config` would save the value into the stack's config file,
  * so the override goes into a temporary copy of that file passed with `--config-file`; the stack's
@@ -15,7 +16,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
-import { pulumiEnvironment, repoRoot } from "../../scripts/lib/pulumi";
+import { repoRoot } from "../../scripts/lib/pulumi";
+import { userCommandEnvironment } from "../../scripts/lib/pulumi-wrapper";
 import { DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN } from "../emulator/auth";
 
 /** The stack `npm start` makes (scripts/start.ts). */
@@ -29,6 +31,13 @@ export interface PreviewRequest {
   cwd?: string;
   /** Progress lines (stderr). */
   log?: (line: string) => void;
+  /**
+   * Read every resource from Twilio first (`--refresh`), so drift made outside shows in the plan
+   * (docs/providers.md, "Drift"). Needs Twilio (or the emulator) to answer.
+   */
+  refresh?: boolean;
+  /** Extra environment (e.g. npm start's emulator URL). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface PreviewRun {
@@ -38,22 +47,22 @@ export interface PreviewRun {
   stderr: string;
 }
 
-function previewEnvironment(stack: string): NodeJS.ProcessEnv {
-  const local = stack === LOCAL_STACK;
-  const env = pulumiEnvironment({
-    projectDir: repoRoot,
-    stateDir: join(repoRoot, ".local", "pulumi-state"),
-    passphrase: local ? undefined : process.env.PULUMI_CONFIG_PASSPHRASE,
+function previewEnvironment(stack: string, args: string[]): NodeJS.ProcessEnv {
+  if (stack !== LOCAL_STACK) return userCommandEnvironment(args);
+  // npm start's stack: always the local backend with the local passphrase, whatever the user's
+  // own backend settings say.
+  const env = userCommandEnvironment(args, {
+    ...process.env,
+    PULUMI_BACKEND_URL: undefined,
+    PULUMI_CONFIG_PASSPHRASE: undefined,
+    PULUMI_CONFIG_PASSPHRASE_FILE: undefined,
   });
-  if (!local && process.env.PULUMI_BACKEND_URL)
-    env.PULUMI_BACKEND_URL = process.env.PULUMI_BACKEND_URL;
-  if (local) {
-    // The providers' configure wants credentials even though a preview calls no Twilio API (check
-    // and diff are local); npm start's stack runs against the emulator, whose test values these are.
-    env.TWILIO_ACCOUNT_SID ||= DEFAULT_ACCOUNT_SID;
-    if (!env.TWILIO_API_KEY) env.TWILIO_AUTH_TOKEN ||= DEFAULT_AUTH_TOKEN;
-    env.TWILIO_BASE_URL ||= "http://127.0.0.1:4010";
-  }
+  delete env.PULUMI_CONFIG_PASSPHRASE_FILE;
+  // The providers' configure wants credentials even without a Twilio call; npm start's stack runs
+  // against the emulator, whose test values these are (npm start passes its emulator's URL).
+  env.TWILIO_ACCOUNT_SID ||= DEFAULT_ACCOUNT_SID;
+  if (!env.TWILIO_API_KEY) env.TWILIO_AUTH_TOKEN ||= DEFAULT_AUTH_TOKEN;
+  env.TWILIO_BASE_URL ||= "http://127.0.0.1:4010";
   return env;
 }
 
@@ -89,9 +98,10 @@ function configWithAccounts(dir: string, stack: string, files: string[], cwd: st
 
 export async function runPreview(request: PreviewRequest): Promise<PreviewRun> {
   const log = request.log ?? (() => {});
-  const env = previewEnvironment(request.stack);
   const tempDir = mkdtempSync(join(tmpdir(), "plan-"));
   const args = ["preview", "--json", "--non-interactive", "--stack", request.stack];
+  if (request.refresh) args.push("--refresh");
+  const env = { ...previewEnvironment(request.stack, args), ...request.env };
   if (request.accounts && request.accounts.length > 0) {
     args.push(
       "--config-file",
@@ -100,7 +110,9 @@ export async function runPreview(request: PreviewRequest): Promise<PreviewRun> {
   }
   const started = Date.now();
   const seconds = () => Math.round((Date.now() - started) / 1000);
-  log(`running pulumi preview --json on stack ${request.stack}`);
+  log(
+    `running pulumi preview --json${request.refresh ? " --refresh" : ""} on stack ${request.stack}`,
+  );
   const heartbeat = setInterval(() => log(`  still previewing (${seconds()} s)`), 15_000);
   try {
     return await new Promise<PreviewRun>((resolvePromise, reject) => {

@@ -6,7 +6,8 @@
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { pulumiEnvironment, repoRoot } from "../../scripts/lib/pulumi";
+import { repoRoot } from "../../scripts/lib/pulumi";
+import { userCommandEnvironment } from "../../scripts/lib/pulumi-wrapper";
 import { parseStackOutputs, type StackOutputs, StackOutputsError } from "./contract";
 
 export async function readOutputsFile(path: string): Promise<StackOutputs> {
@@ -23,13 +24,6 @@ export async function readOutputsFile(path: string): Promise<StackOutputs> {
 
 /** Runs `pulumi stack output --json --show-secrets --stack NAME` and parses what it prints. */
 export async function readStackOutputs(stack: string): Promise<StackOutputs> {
-  const env = pulumiEnvironment({
-    projectDir: repoRoot,
-    stateDir: join(repoRoot, ".local", "pulumi-state"),
-    passphrase: process.env.PULUMI_CONFIG_PASSPHRASE,
-  });
-  // Like `npm run pulumi`: a backend given in the environment wins over the local one.
-  if (process.env.PULUMI_BACKEND_URL) env.PULUMI_BACKEND_URL = process.env.PULUMI_BACKEND_URL;
   const args = [
     "stack",
     "output",
@@ -39,6 +33,8 @@ export async function readStackOutputs(stack: string): Promise<StackOutputs> {
     stack,
     "--non-interactive",
   ];
+  // Like `npm run pulumi`: PULUMI_BACKEND_URL or the local backend, the user's own passphrase.
+  const env = userCommandEnvironment(args);
   const { code, stdout, stderr } = await new Promise<{
     code: number;
     stdout: string;

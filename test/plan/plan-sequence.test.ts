@@ -143,7 +143,7 @@ describe("npm run plan through a stack's life", () => {
         "",
       ].join("\n"),
     );
-    expect(live.stderr).toContain("[plan] running pulumi preview --json on stack");
+    expect(live.stderr).toContain("[plan] running pulumi preview --json --refresh on stack");
 
     // The same preview saved by the CLI and read back renders the same plan.
     const captured = await capturePreview("first");

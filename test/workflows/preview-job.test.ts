@@ -3,7 +3,7 @@
  * plan" step's own shell command, with the environment variables the workflow gives it, against a
  * real stack on the Twilio emulator (the stack's backend stands in for PULUMI_BACKEND_URL).
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -46,7 +46,7 @@ interface JobRun {
  * Runs the step's `run:` with exactly the variables the workflow sets (workflow env + step env),
  * given the values a pull request would have.
  */
-function runPlanStep(accountsFile: string, labels: string[] = []): JobRun {
+async function runPlanStep(accountsFile: string, labels: string[] = []): Promise<JobRun> {
   const run = planStep?.run ?? "";
   const githubOutput = join(dir, "github-output");
   const githubSummary = join(dir, "github-summary");
@@ -64,16 +64,31 @@ function runPlanStep(accountsFile: string, labels: string[] = []): JobRun {
   const declared = [...Object.keys(workflow.env ?? {}), ...Object.keys(planStep?.env ?? {})];
   // The test gives the step what the workflow gives it: no more, no fewer variables.
   expect(Object.keys(values).sort()).toEqual(declared.sort());
-  const result = spawnSync("bash", ["-e", "-c", run], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      ...values,
-      GITHUB_OUTPUT: githubOutput,
-      GITHUB_STEP_SUMMARY: githubSummary,
+  // Asynchronous on purpose: the emulator answering the plan's refresh runs in this process.
+  const result = await new Promise<{ status: number | null; stdout: string; stderr: string }>(
+    (resolvePromise, reject) => {
+      const child = spawn("bash", ["-e", "-c", run], {
+        cwd: repoRoot,
+        env: {
+          ...process.env,
+          ...values,
+          GITHUB_OUTPUT: githubOutput,
+          GITHUB_STEP_SUMMARY: githubSummary,
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (chunk: Buffer) => {
+        stdout += chunk;
+      });
+      child.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk;
+      });
+      child.on("error", reject);
+      child.on("close", (status) => resolvePromise({ status, stdout, stderr }));
     },
-    encoding: "utf8",
-  });
+  );
   const outputs = Object.fromEntries(
     readFileSync(githubOutput, "utf8")
       .split("\n")
@@ -96,17 +111,17 @@ function proposal(name: string, yaml: string): string {
 }
 
 describe("the pull-request plan job, run locally as the workflow runs it", () => {
-  it("calls the one script the test runs, with no expression inside the shell command", () => {
+  it("calls the one script the test runs, with no expression inside the shell command", async () => {
     expect(planStep?.run?.trim()).toBe("bash scripts/ci-plan.sh");
     expect(job?.steps.find((s) => s.name === "Install")?.run).toBe(
       "npm ci --no-audit --no-fund\nnpm run setup\n",
     );
   });
 
-  it("validates, plans a new account from two files, writes the comment with its marker and passes", () => {
+  it("validates, plans a new account from two files, writes the comment with its marker and passes", async () => {
     // Two files in ACCOUNTS_FILES: the kept account in one, the new one in the other.
     const files = `${proposal("kept.yaml", accountsYaml([kept]))} ${proposal("add.yaml", accountsYaml([added]))}`;
-    const run = runPlanStep(files);
+    const run = await runPlanStep(files);
     expect(run.code).toBe(0);
     expect(run.log).toContain("ok: 2 accounts (2 numbers) in 2 files");
     expect(run.log).toContain("plan: no release or deletion");
@@ -121,9 +136,9 @@ describe("the pull-request plan job, run locally as the workflow runs it", () =>
     expect(run.outputs).toEqual({ markdown: join(dir, "plan.md"), "plan-exit-code": "0" });
   });
 
-  it("fails the check on a release until the approval label is on the pull request", () => {
+  it("fails the check on a release until the approval label is on the pull request", async () => {
     const file = proposal("release.yaml", accountsYaml([{ ...kept, release: true }]));
-    const unapproved = runPlanStep(file);
+    const unapproved = await runPlanStep(file);
     expect(unapproved.code).toBe(1);
     expect(unapproved.outputs["plan-exit-code"]).toBe("3");
     expect(unapproved.markdown).toContain("> [!CAUTION]");
@@ -134,7 +149,7 @@ describe("the pull-request plan job, run locally as the workflow runs it", () =>
       "::error::the plan releases or deletes in Twilio; add the 'release-approved' label to this pull request to approve",
     );
 
-    const approved = runPlanStep(file, ["release-approved"]);
+    const approved = await runPlanStep(file, ["release-approved"]);
     expect(approved.code).toBe(0);
     expect(approved.markdown).toContain("approved by the `release-approved` label");
     expect(approved.log).toContain(
@@ -142,12 +157,12 @@ describe("the pull-request plan job, run locally as the workflow runs it", () =>
     );
   });
 
-  it("fails on invalid YAML and still writes the comment with the positioned error", () => {
+  it("fails on invalid YAML and still writes the comment with the positioned error", async () => {
     const bad = proposal(
       "bad.yaml",
       `accounts:\n  - id: ${kept.id}\n    name: Clinic\n    numbers:\n      - name: main\n        areaCode: "51"\n`,
     );
-    const run = runPlanStep(bad);
+    const run = await runPlanStep(bad);
     expect(run.code).toBe(1);
     const message = `${bad}:6:19: accounts[0].numbers[0].areaCode: expected a 3-digit area code such as "514", got "51"`;
     expect(run.log).toContain(message);
