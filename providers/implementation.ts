@@ -3,14 +3,21 @@
  * directory) inside the provider process, instead of a serialized copy of it.
  *
  * Why: Pulumi stores a dynamic resource's serialized provider code in the state twice (inputs and
- * outputs). Serialized, our providers and the Twilio client they call are 20–35 kB each, so 100
- * accounts made a 17 MB state that Pulumi rewrote after every step (docs/benchmarks.md). The stub
- * is a few hundred bytes; the code it loads is always the checkout's current code, which is what
- * the next `pulumi up` runs anyway.
+ * outputs) and sends it with every step. Serialized, our providers and the Twilio client they call
+ * are 20–35 kB each. The stub is one small function (about 1 kB serialized, against 3.7 kB for the previous stub); the code it loads
+ * is always the checkout's current code, which is what the next `pulumi up` runs anyway.
  *
- * The provider process (pulumi-resource-pulumi-nodejs) runs plain Node in the program directory;
- * the stub finds the project root from there (the directory with Pulumi.yaml), registers ts-node
- * (TypeScript, transpile only: `npm test` type-checks), and requires providers/runtime.ts once.
+ * How: the provider process (pulumi-resource-pulumi-nodejs) deserializes a provider once per
+ * distinct text and calls its `configure` before any other method. The stub has only `configure`:
+ * it loads providers/runtime.ts (once per process: ts-node, transpile only, `npm test`
+ * type-checks), copies the real provider's methods onto itself, and configures the real provider.
+ * From then on the engine calls the real methods directly. The provider process runs in the
+ * program's directory (pulumi/); the project root is the nearest directory above it holding
+ * providers/runtime.ts.
+ *
+ * One stub object per provider type: Pulumi caches a provider's serialized text per object
+ * (a WeakMap), so sharing the object means the closure is serialized once per type and run, not
+ * once per resource.
  */
 import type * as pulumi from "@pulumi/pulumi";
 
@@ -19,43 +26,43 @@ export type ProviderName = "phoneNumber" | "messagingService" | "serviceNumber";
 // biome-ignore lint/suspicious/noExplicitAny: the stub forwards whatever the engine passes.
 type AnyProvider = pulumi.dynamic.ResourceProvider<any, any>;
 
-/** Loads providers/runtime.ts in this process (once) and returns its providers. */
-function loadProviders(): Record<ProviderName, AnyProvider> {
-  const cache = globalThis as { __twilioMessagingProviders?: Record<ProviderName, AnyProvider> };
-  if (cache.__twilioMessagingProviders) return cache.__twilioMessagingProviders;
-  const path = require("node:path") as typeof import("node:path");
-  const fs = require("node:fs") as typeof import("node:fs");
-  let root = process.cwd();
-  while (
-    !fs.existsSync(path.join(root, "Pulumi.yaml")) ||
-    !fs.existsSync(path.join(root, "providers"))
-  ) {
-    const parent = path.dirname(root);
-    if (parent === root)
-      throw new Error(
-        `cannot find the project (Pulumi.yaml and providers/) above ${process.cwd()}`,
-      );
-    root = parent;
-  }
-  // ts-node comes with @pulumi/pulumi (which runs the program through it too).
-  const pulumiDir = path.join(root, "node_modules", "@pulumi", "pulumi");
-  const tsNode = require(require.resolve("ts-node", { paths: [root, pulumiDir] }));
-  tsNode.register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
-  cache.__twilioMessagingProviders = require(path.join(root, "providers", "runtime.ts")).providers;
-  return cache.__twilioMessagingProviders as Record<ProviderName, AnyProvider>;
+/**
+ * The stub's only method. Serialized into the state: keep it short, self-contained (it may use
+ * only `name`, `require` and globals) and without comments inside the body.
+ */
+function stubFor(name: ProviderName): AnyProvider {
+  const stub: Pick<AnyProvider, "configure"> = {
+    configure(this: AnyProvider, request: pulumi.dynamic.ConfigureRequest) {
+      const g = globalThis as { __twilioProviders?: Record<string, AnyProvider> };
+      if (!g.__twilioProviders) {
+        const { existsSync } = require("node:fs");
+        const { dirname } = require("node:path");
+        let root = process.cwd();
+        while (!existsSync(`${root}/providers/runtime.ts`)) {
+          if (dirname(root) === root) throw new Error(`no providers/ above ${process.cwd()}`);
+          root = dirname(root);
+        }
+        const paths = [root, `${root}/node_modules/@pulumi/pulumi`];
+        const tsNode = require(require.resolve("ts-node", { paths }));
+        tsNode.register({ transpileOnly: true, project: `${root}/tsconfig.json` });
+        g.__twilioProviders = require(`${root}/providers/runtime.ts`).providers;
+      }
+      const real = g.__twilioProviders?.[name] as AnyProvider;
+      Object.assign(this, real);
+      return real.configure?.(request) as Promise<void>;
+    },
+  };
+  // `create` and the rest arrive with `configure`, which the engine always calls first.
+  return stub as AnyProvider;
 }
 
-/** A provider that forwards every call to the named provider of providers/runtime.ts. */
+const stubs: Record<ProviderName, AnyProvider> = {
+  phoneNumber: stubFor("phoneNumber"),
+  messagingService: stubFor("messagingService"),
+  serviceNumber: stubFor("serviceNumber"),
+};
+
+/** The stub of the named provider (the same object for every resource of the type). */
 export function providerStub(name: ProviderName): AnyProvider {
-  const target = () => loadProviders()[name];
-  return {
-    configure: (req) => target().configure?.(req) ?? Promise.resolve(),
-    check: (olds, news) => target().check?.(olds, news) ?? Promise.resolve({ inputs: news }),
-    diff: (id, olds, news) => target().diff?.(id, olds, news) ?? Promise.resolve({}),
-    create: (inputs) => target().create(inputs),
-    read: (id, props) => target().read?.(id, props) ?? Promise.resolve({ id, props }),
-    update: (id, olds, news) =>
-      target().update?.(id, olds, news) ?? Promise.resolve({ outs: news }),
-    delete: (id, props) => target().delete?.(id, props) ?? Promise.resolve(),
-  };
+  return stubs[name];
 }
