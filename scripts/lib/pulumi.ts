@@ -132,10 +132,19 @@ export function runPulumi(
   args: string[],
   options: RunOptions = {},
 ): Promise<PulumiResult> {
-  const env = pulumiEnvironment(ws);
+  return runPulumiIn(pulumiEnvironment(ws), ws.projectDir, args, options);
+}
+
+/** Runs `pulumi <args>` with an environment made by pulumiEnvironment (and adjusted by the caller). */
+export function runPulumiIn(
+  env: NodeJS.ProcessEnv,
+  projectDir: string,
+  args: string[],
+  options: RunOptions = {},
+): Promise<PulumiResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(join(env.PULUMI_CLI_BIN ?? "", "pulumi"), [...args, "--non-interactive"], {
-      cwd: ws.projectDir,
+      cwd: projectDir,
       env,
       stdio: ["pipe", "pipe", "pipe"],
       // Its own process group, so a crash never reaches the caller's group.
