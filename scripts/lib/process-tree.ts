@@ -9,7 +9,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 
-interface ProcessEntry {
+export interface ProcessEntry {
   pid: number;
   ppid: number;
   pgid: number;
@@ -34,7 +34,7 @@ function processTable(): ProcessEntry[] {
 }
 
 /** The root and every process below it, parents first. */
-function descendants(root: number): ProcessEntry[] {
+export function descendants(root: number): ProcessEntry[] {
   const table = processTable();
   const children = new Map<number, ProcessEntry[]>();
   for (const entry of table) children.set(entry.ppid, [...(children.get(entry.ppid) ?? []), entry]);
