@@ -25,6 +25,11 @@ import { type AccountsStack, createAccountsStack, twilioSteps } from "../support
 import { accountsYaml, type TestAccount, THREE_ACCOUNTS } from "../support/accounts-yaml";
 
 const [first, second, third] = THREE_ACCOUNTS as [TestAccount, TestAccount, TestAccount];
+const fourth: TestAccount = {
+  id: "5d2b1c8e-4a7f-4b0e-9c61-2f8e7a3d9b40",
+  name: "Westmount Dental Care",
+  areaCode: "514",
+};
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -202,6 +207,22 @@ describe("pulumi up killed while its Twilio calls are in flight, then recovered 
     expect(releases.length).toBeGreaterThanOrEqual(1);
     for (const request of releases) expect(request.path).toContain(released?.numbers[0]?.sid);
     expect(carriedOut("DeleteIncomingPhoneNumber")).toHaveLength(1);
+  });
+});
+
+describe("a lost answer without a kill", () => {
+  it("to a Messaging Service create: the provider lists again and adopts it, in the same run", async () => {
+    stack.emulator.faults.set({ dropAfterPurchase: { match: { operationId: "CreateService" } } });
+    stack.writeAccounts(accountsYaml([{ ...first, release: true }, second, third, fourth]));
+    try {
+      await stack.pulumi(["up", "--yes", "--skip-preview"]);
+    } finally {
+      stack.emulator.faults.clear();
+    }
+    await expectTwilioHolds([second, third, fourth]);
+    const lastCreate = carriedOut("CreateService").at(-1);
+    expect(lastCreate?.status).toBeNull(); // the answer was lost, and no second create followed
+    expect(carriedOut("CreateService")).toHaveLength(4);
   });
 });
 
