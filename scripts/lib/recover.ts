@@ -16,8 +16,8 @@
  *   marker, providers/creation-markers.ts) and adopts it.
  */
 import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { hostname } from "node:os";
-import { join } from "node:path";
+import { homedir, hostname } from "node:os";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
 export const RECOVER_HELP = `Usage: npm run pulumi -- recover --stack <stack>
@@ -54,7 +54,9 @@ export class RecoverRefused extends Error {}
 /** The directory of a `file://` backend URL (without query), or undefined for other backends. */
 export function fileBackendDir(url: string | undefined): string | undefined {
   if (!url?.startsWith("file://")) return undefined;
-  return decodeURIComponent(url.slice("file://".length).replace(/\?.*$/, ""));
+  const path = decodeURIComponent(url.slice("file://".length).replace(/\?.*$/, ""));
+  // Pulumi reads `file://~` as the home directory, and a relative path from the working directory.
+  return resolve(path.replace(/^~(?=$|\/)/, homedir()));
 }
 
 function filesUnder(dir: string): string[] {
