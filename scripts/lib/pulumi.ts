@@ -62,7 +62,7 @@ export const DEFAULT_PARALLEL = 32;
  * A file backend URL that survives a kill: gocloud's file driver writes a metadata sidecar
  * (`<stack>.json.attrs`) by truncating it and then writing, so a kill in between leaves it empty
  * and every later command fails `failed to load checkpoint: EOF`. Pulumi never reads that
- * metadata; `metadata=skip` stops the sidecars (scripts/recover.ts repairs old ones).
+ * metadata; `metadata=skip` stops the sidecars (`npm run pulumi -- recover` repairs old ones).
  */
 export function crashSafeBackendUrl(url: string): string {
   if (!url.startsWith("file://") || /[?&]metadata=/.test(url)) return url;
