@@ -5,11 +5,14 @@
  *
  * For each size (default 10 and 100 accounts; one number bought by area code, one Messaging
  * Service and one attachment per account):
- *   1. `pulumi up` of the project's program (the real CLI, on a fresh stack and emulator made as the
- *      end-to-end tests make them: test/support/accounts-stack.ts), then a no-op `up` right after;
+ *   1. `pulumi up` of the project's program (the real CLI with the project's settings from
+ *      scripts/lib/pulumi.ts, on a fresh stack and emulator made as the end-to-end tests make them:
+ *      test/support/accounts-stack.ts), then a `pulumi preview` of the unchanged stack (what a
+ *      pull request waits for) and a no-op `up`;
  *   2. the sequential seed-style script on a fresh emulator with the same latency.
- * Wall time, Twilio calls (from the emulator's request log) and mutating calls are printed as a
- * table, with the targets and whether each was met. Figures are measured, never asserted: the exit
+ * Wall time, Twilio calls (from the emulator's request log), mutating calls, peak memory and CPU
+ * time of the CLI, the program and the provider process, state size and state writes are printed
+ * as a table, with the targets and whether each was met. Figures are measured, never asserted: the exit
  * code is non-zero only when something fails (Pulumi errors, Twilio errors, or the result is not
  * what was asked for). Stacks, emulators and temp directories are removed at the end, also on
  * failure or Ctrl-C. Progress goes to stderr, results to stdout. Everything stays on 127.0.0.1.
@@ -19,45 +22,68 @@ import { existsSync, readdirSync, statSync, watch } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { parseArgs } from "node:util";
-import { type EngineEvent, ensurePulumiCli, runPulumiWithEvents } from "../scripts/lib/pulumi";
+import {
+  DEFAULT_PARALLEL,
+  type EngineEvent,
+  ensurePulumiCli,
+  runPulumiWithEvents,
+} from "../scripts/lib/pulumi";
 import type { EmulatorState } from "../src/emulator/models/state";
 import { DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, startEmulator } from "../src/emulator/server";
 import { createTwilioClient } from "../src/twilio/client";
 import { type AccountsStack, createAccountsStack } from "../test/support/accounts-stack";
 import { accountsYaml, type TestAccount } from "../test/support/accounts-yaml";
 import {
+  type CpuSeconds,
+  type PeakMemory,
+  type ProcessUsage,
+  sampleProcesses,
+} from "./process-usage";
+import {
   provisionSequentially,
   type SeedStyleAccount,
   SeedStyleTwilioMessaging,
 } from "./seed-style-provisioner";
 
-const MAX_ACCOUNTS = 500;
+const MAX_ACCOUNTS = 2000;
+const TARGET_CALLS_PER_ACCOUNT = 4;
+/** The issue's targets for 1,000 accounts (docs/benchmarks.md). */
+const TARGET_SIZE = 1000;
+const BASE_SIZE = 100;
+const TARGET_UP_SECONDS = 120;
+const TARGET_SPEEDUP = 2.5;
+const TARGET_NOOP_SECONDS = 30;
+const TARGET_SCALING = 1.3;
 
 const HELP = `usage: npm run bench:provisioning -- [options]
 
 Measures provisioning N new accounts (one number bought by area code, one Messaging Service, one
 attachment each) with \`pulumi up\` (real CLI, local file backend) and with a sequential script in
 the seed's style (official twilio SDK, one call after another), each against a fresh local Twilio
-emulator that delays every API answer; then a no-op \`pulumi up\`. Prints wall time, Twilio calls
-per account and mutating calls, and whether the targets were met.
+emulator that delays every API answer; then a \`pulumi preview\` of the unchanged stack and a
+no-op \`pulumi up\`. Pulumi runs with the project's settings from scripts/lib/pulumi.ts (state
+written once per run, --parallel ${DEFAULT_PARALLEL}). Prints wall time, Twilio calls per account,
+mutating calls, peak memory and CPU time of the CLI, the program and the provider process, state
+size and state writes, and whether the targets were met.
 
 options:
   --sizes LIST        account counts, comma-separated (default 10,100; each 1..${MAX_ACCOUNTS})
   --latency-ms MS     emulator latency on every Twilio request (default 50)
-  --parallel N        pass --parallel N to \`pulumi up\` (default: not passed, Pulumi's own
-                      default, which is 4 per CPU core)
-  --skip-checkpoints  run Pulumi with PULUMI_SKIP_CHECKPOINTS=true (state written once at the
-                      end instead of after every step; less safe if \`up\` dies half-way)
+  --parallel N        pass --parallel N to Pulumi (default: the project's, ${DEFAULT_PARALLEL})
+  --checkpoints       write the state after every step, as Pulumi does by default
+                      (PULUMI_SKIP_CHECKPOINTS=false), to compare
   --skip-sequential   measure only Pulumi
   --verbose           echo Pulumi's output to stderr
   -h, --help          this text
 
-Targets: at most 4 Twilio calls per new account; the 100-account \`pulumi up\` faster than the
-sequential script; a no-op \`up\` makes 0 mutating calls. The exit code is non-zero only when a run
-fails, never because a figure misses its target.`;
+Targets at ${TARGET_SIZE} accounts (against ${BASE_SIZE} when both sizes are measured):
+  - \`up\` under ${TARGET_UP_SECONDS} s and at least ${TARGET_SPEEDUP}× faster than the sequential script
+  - the no-op preview and the no-op up each under ${TARGET_NOOP_SECONDS} s
+  - cost per account at most ${TARGET_SCALING}× that at ${BASE_SIZE}
+and at every size: at most ${TARGET_CALLS_PER_ACCOUNT} Twilio calls per new account, no mutating call in a
+no-op up. The exit code is non-zero only when a run fails, never because a figure misses its
+target.`;
 
-const TARGET_CALLS_PER_ACCOUNT = 4;
-const TARGET_SPEED_SIZE = 100;
 const INBOUND_URL = "https://api.parlae.example/twilio/inbound";
 /** Canadian area codes (the benchmark's YAML buys in CA); accounts take them in turn. */
 // biome-ignore format: a table reads better in rows
@@ -73,7 +99,7 @@ interface Options {
   sizes: number[];
   latencyMs: number;
   parallel?: number;
-  skipCheckpoints: boolean;
+  checkpoints: boolean;
   sequential: boolean;
   verbose: boolean;
 }
@@ -85,7 +111,7 @@ function parseOptions(argv: string[]): Options | "help" {
       sizes: { type: "string", default: "10,100" },
       "latency-ms": { type: "string", default: "50" },
       parallel: { type: "string" },
-      "skip-checkpoints": { type: "boolean", default: false },
+      checkpoints: { type: "boolean", default: false },
       "skip-sequential": { type: "boolean", default: false },
       verbose: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -107,7 +133,7 @@ function parseOptions(argv: string[]): Options | "help" {
     ...(values.parallel !== undefined
       ? { parallel: integer("--parallel", values.parallel, 1, 1000) }
       : {}),
-    skipCheckpoints: values["skip-checkpoints"],
+    checkpoints: values.checkpoints,
     sequential: !values["skip-sequential"],
     verbose: values.verbose,
   };
@@ -208,11 +234,16 @@ interface Measurement {
   stateBytes?: number;
   /** Times the engine replaced the stack's state file during the run (checkpoints), as seen. */
   stateWrites?: number;
+  /** Peak resident memory of the CLI, the program and the provider process, for Pulumi runs. */
+  memory?: PeakMemory;
+  /** CPU seconds the same processes used, for Pulumi runs (where the time goes). */
+  cpuSeconds?: CpuSeconds;
 }
 
 interface SizeResult {
   accounts: number;
   pulumiUp: Measurement;
+  noopPreview: Measurement;
   noopUp: Measurement;
   sequential?: Measurement;
 }
@@ -231,8 +262,10 @@ function formatChanges(changes: Record<string, number> | undefined): string {
 function pulumiSettings(options: Options): string {
   return [
     "up --skip-preview",
-    options.parallel !== undefined ? `--parallel ${options.parallel}` : "default --parallel",
-    ...(options.skipCheckpoints ? ["PULUMI_SKIP_CHECKPOINTS=true"] : []),
+    `--parallel ${options.parallel ?? `${DEFAULT_PARALLEL} (the project's default)`}`,
+    options.checkpoints
+      ? "PULUMI_SKIP_CHECKPOINTS=false (a checkpoint after every step)"
+      : "PULUMI_SKIP_CHECKPOINTS=true (the project's default: state written once per run)",
   ].join(", ");
 }
 
@@ -266,33 +299,37 @@ function watchStateWrites(stack: AccountsStack): () => number | undefined {
   };
 }
 
-async function timedUp(stack: AccountsStack, options: Options): Promise<Measurement> {
+/** Runs `pulumi up` (or `preview`) on the stack and measures it. */
+async function timedRun(
+  stack: AccountsStack,
+  options: Options,
+  command: "up" | "preview",
+): Promise<Measurement> {
   const ws = {
     ...stack.ws,
     env: {
       ...stack.ws.env,
-      ...(options.skipCheckpoints ? { PULUMI_SKIP_CHECKPOINTS: "true" } : {}),
+      ...(options.checkpoints ? { PULUMI_SKIP_CHECKPOINTS: "false" } : {}),
     },
   };
   stack.emulator.requestLog.clear();
   const stopWatching = watchStateWrites(stack);
-  // No --parallel by default: Pulumi's default (4 per CPU core, 8 on 2 cores) already keeps more
-  // Twilio calls in flight than the engine's other per-step costs let it use. 100 accounts took the
-  // same time with --parallel 32 (docs/benchmarks.md); the option is there to compare.
+  const stopSampling = sampleProcesses();
   const parallel = options.parallel !== undefined ? ["--parallel", String(options.parallel)] : [];
+  // `up --skip-preview`, as the end-to-end tests and CI apply: a preview would run the program a
+  // second time (its start-up cost again) but make no Twilio call.
+  const args = command === "up" ? ["up", "--yes", "--skip-preview"] : ["preview"];
   const started = performance.now();
-  // --skip-preview, as the end-to-end tests apply: a preview would run the program a second time
-  // (its start-up cost again) but make no Twilio call.
   let result: Awaited<ReturnType<typeof runPulumiWithEvents>>;
   let stateWrites: number | undefined;
+  let usage: ProcessUsage;
   try {
-    result = await runPulumiWithEvents(
-      ws,
-      ["up", "--yes", "--skip-preview", ...parallel, "--stack", stack.stack],
-      { echo: options.verbose },
-    );
+    result = await runPulumiWithEvents(ws, [...args, ...parallel, "--stack", stack.stack], {
+      echo: options.verbose,
+    });
   } finally {
     stateWrites = stopWatching();
+    usage = stopSampling();
   }
   const wallMs = performance.now() - started;
   const file = stateFile(stack);
@@ -301,15 +338,23 @@ async function timedUp(stack: AccountsStack, options: Options): Promise<Measurem
     calls: stack.emulator.requestLog.entries().length,
     mutations: stack.emulator.requestLog.countMutations(),
     changes: summaryOf(result.events),
+    memory: usage.memory,
+    cpuSeconds: usage.cpuSeconds,
     ...(file ? { stateBytes: statSync(file).size } : {}),
     ...(stateWrites !== undefined ? { stateWrites } : {}),
   };
 }
 
+/** Throws unless the run planned nothing but `same` steps. */
+function checkNoop(m: Measurement, what: string): void {
+  const changed = Object.keys(m.changes ?? {}).filter((op) => op !== "same");
+  if (changed.length > 0) throw new Error(`${what} planned changes: ${formatChanges(m.changes)}`);
+}
+
 async function measurePulumi(
   count: number,
   options: Options,
-): Promise<Pick<SizeResult, "pulumiUp" | "noopUp">> {
+): Promise<Pick<SizeResult, "pulumiUp" | "noopPreview" | "noopUp">> {
   progress(`${count} accounts, Pulumi: creating a stack (emulator, file backend, config)`);
   const stack = await createAccountsStack({
     faults: { latency: { ms: options.latencyMs } },
@@ -321,25 +366,25 @@ async function measurePulumi(
     stack.writeAccounts(accountsYaml(benchAccounts(count)));
 
     progress(`${count} accounts, Pulumi: pulumi up (${options.latencyMs} ms per Twilio request)`);
-    const pulumiUp = await timedUp(stack, options);
+    const pulumiUp = await timedRun(stack, options, "up");
     checkProvisioned(stack.emulator.state, count, `pulumi up of ${count} accounts`);
     progress(
       `${count} accounts, Pulumi: up done in ${seconds(pulumiUp.wallMs)} s, ${pulumiUp.calls} Twilio calls (${formatChanges(pulumiUp.changes)})`,
     );
 
+    progress(`${count} accounts, Pulumi: pulumi preview of the unchanged stack`);
+    const noopPreview = await timedRun(stack, options, "preview");
+    checkNoop(noopPreview, `the preview of the unchanged ${count}-account stack`);
+    progress(`${count} accounts, Pulumi: preview done in ${seconds(noopPreview.wallMs)} s`);
+
     progress(`${count} accounts, Pulumi: no-op pulumi up`);
-    const noopUp = await timedUp(stack, options);
-    const changed = Object.keys(noopUp.changes ?? {}).filter((op) => op !== "same");
-    if (changed.length > 0) {
-      throw new Error(
-        `the no-op up of ${count} accounts planned changes: ${formatChanges(noopUp.changes)}`,
-      );
-    }
+    const noopUp = await timedRun(stack, options, "up");
+    checkNoop(noopUp, `the no-op up of ${count} accounts`);
     checkProvisioned(stack.emulator.state, count, `no-op up of ${count} accounts`);
     progress(
       `${count} accounts, Pulumi: no-op up done in ${seconds(noopUp.wallMs)} s, ${noopUp.mutations} mutating calls`,
     );
-    return { pulumiUp, noopUp };
+    return { pulumiUp, noopPreview, noopUp };
   } finally {
     progress(`${count} accounts, Pulumi: removing the stack`);
     await dispose();
@@ -406,6 +451,12 @@ function table(headers: string[], rows: string[][], rightAligned: boolean[]): st
   return [line(headers), rule, ...rows.map(line)].join("\n");
 }
 
+function cpu(seconds: CpuSeconds | undefined): string {
+  if (!seconds) return "";
+  const one = (value: number | undefined) => (value === undefined ? "?" : value.toFixed(1));
+  return `${one(seconds.cli)} / ${one(seconds.program)} / ${one(seconds.provider)}`;
+}
+
 function megabytes(bytes: number | undefined): string {
   return bytes === undefined ? "" : (bytes / 1_000_000).toFixed(1);
 }
@@ -423,8 +474,13 @@ function report(results: SizeResult[], header: string): void {
       String(m.mutations),
       megabytes(m.stateBytes),
       m.stateWrites === undefined ? "" : String(m.stateWrites),
+      megabytes(m.memory?.cli),
+      megabytes(m.memory?.program),
+      megabytes(m.memory?.provider),
+      cpu(m.cpuSeconds),
     ];
     rows.push(row("pulumi up", r.pulumiUp, true));
+    rows.push(row("no-op pulumi preview", r.noopPreview, false));
     rows.push(row("no-op pulumi up", r.noopUp, false));
     if (r.sequential) rows.push(row("sequential (seed style)", r.sequential, true));
   }
@@ -442,9 +498,13 @@ function report(results: SizeResult[], header: string): void {
         "mutating",
         "state MB",
         "state writes",
+        "CLI MB",
+        "program MB",
+        "provider MB",
+        "CPU s: CLI / program / provider",
       ],
       rows,
-      [true, false, true, true, true, true, true, true, true],
+      [true, false, true, true, true, true, true, true, true, true, true, true, false],
     ),
   );
 
@@ -478,15 +538,44 @@ function report(results: SizeResult[], header: string): void {
       `- at most ${TARGET_CALLS_PER_ACCOUNT} Twilio calls per new account (${r.accounts} accounts): ${verdict(perAccount <= TARGET_CALLS_PER_ACCOUNT)} (${perAccount.toFixed(2)})`,
     );
   }
-  const speed = results.find((r) => r.accounts === TARGET_SPEED_SIZE);
-  if (speed?.sequential) {
+  const target = results.find((r) => r.accounts === TARGET_SIZE);
+  const base = results.find((r) => r.accounts === BASE_SIZE);
+  if (!target) {
     console.log(
-      `- ${TARGET_SPEED_SIZE}-account pulumi up faster than the sequential script: ${verdict(speed.pulumiUp.wallMs < speed.sequential.wallMs)} (${seconds(speed.pulumiUp.wallMs)} s vs ${seconds(speed.sequential.wallMs)} s)`,
+      `- the ${TARGET_SIZE}-account targets: not measured (needs ${TARGET_SIZE} in --sizes)`,
     );
   } else {
+    const upSeconds = target.pulumiUp.wallMs / 1000;
     console.log(
-      `- ${TARGET_SPEED_SIZE}-account pulumi up faster than the sequential script: not measured (needs ${TARGET_SPEED_SIZE} in --sizes, without --skip-sequential)`,
+      `- ${TARGET_SIZE}-account pulumi up under ${TARGET_UP_SECONDS} s: ${verdict(upSeconds < TARGET_UP_SECONDS)} (${upSeconds.toFixed(1)} s)`,
     );
+    if (target.sequential) {
+      const speedup = target.sequential.wallMs / target.pulumiUp.wallMs;
+      console.log(
+        `- ${TARGET_SIZE}-account pulumi up at least ${TARGET_SPEEDUP}× faster than the sequential script: ${verdict(speedup >= TARGET_SPEEDUP)} (${speedup.toFixed(2)}×: ${seconds(target.pulumiUp.wallMs)} s vs ${seconds(target.sequential.wallMs)} s)`,
+      );
+    } else {
+      console.log(
+        `- ${TARGET_SIZE}-account speed-up over the sequential script: not measured (--skip-sequential)`,
+      );
+    }
+    for (const [what, m] of [
+      ["no-op preview", target.noopPreview],
+      ["no-op up", target.noopUp],
+    ] as const) {
+      console.log(
+        `- ${TARGET_SIZE}-account ${what} under ${TARGET_NOOP_SECONDS} s: ${verdict(m.wallMs / 1000 < TARGET_NOOP_SECONDS)} (${seconds(m.wallMs)} s)`,
+      );
+    }
+    if (base) {
+      const ratio =
+        target.pulumiUp.wallMs / target.accounts / (base.pulumiUp.wallMs / base.accounts);
+      console.log(
+        `- cost per account at ${TARGET_SIZE} at most ${TARGET_SCALING}× that at ${BASE_SIZE}: ${verdict(ratio <= TARGET_SCALING)} (${ratio.toFixed(2)}×)`,
+      );
+    } else {
+      console.log(`- cost per account against ${BASE_SIZE} accounts: not measured`);
+    }
   }
   for (const r of results) {
     console.log(

@@ -3,14 +3,20 @@
  * directory) inside the provider process, instead of a serialized copy of it.
  *
  * Why: Pulumi stores a dynamic resource's serialized provider code in the state twice (inputs and
- * outputs). Serialized, our providers and the Twilio client they call are 20–35 kB each, so 100
- * accounts made a 17 MB state that Pulumi rewrote after every step (docs/benchmarks.md). The stub
- * is a few hundred bytes; the code it loads is always the checkout's current code, which is what
- * the next `pulumi up` runs anyway.
+ * outputs) and sends it with every step. Serialized, our providers and the Twilio client they call
+ * are 20–35 kB each; the stub is about 850 bytes. The code it loads is always the checkout's
+ * current code, which is what the next `pulumi up` runs anyway.
  *
- * The provider process (pulumi-resource-pulumi-nodejs) runs plain Node in the program directory;
- * the stub finds the project root from there (the directory with Pulumi.yaml), registers ts-node
- * (TypeScript, transpile only: `npm test` type-checks), and requires providers/runtime.ts once.
+ * How: the provider process (pulumi-resource-pulumi-nodejs) deserializes a provider once per
+ * distinct text and calls its `configure` before any other method. The stub has only `configure`:
+ * it finds the project root (the nearest directory at or above the process's working directory,
+ * the program's pulumi/, holding providers/load-providers.cjs), requires that file (which loads
+ * the TypeScript providers once per process), copies the real provider's methods onto itself and
+ * configures the real provider. From then on the engine calls the real methods directly.
+ *
+ * One stub object per provider type: Pulumi caches a provider's serialized text per object
+ * (a WeakMap), so sharing the object means the closure is serialized once per type and run, not
+ * once per resource.
  */
 import type * as pulumi from "@pulumi/pulumi";
 
@@ -19,43 +25,30 @@ export type ProviderName = "phoneNumber" | "messagingService" | "serviceNumber";
 // biome-ignore lint/suspicious/noExplicitAny: the stub forwards whatever the engine passes.
 type AnyProvider = pulumi.dynamic.ResourceProvider<any, any>;
 
-/** Loads providers/runtime.ts in this process (once) and returns its providers. */
-function loadProviders(): Record<ProviderName, AnyProvider> {
-  const cache = globalThis as { __twilioMessagingProviders?: Record<ProviderName, AnyProvider> };
-  if (cache.__twilioMessagingProviders) return cache.__twilioMessagingProviders;
-  const path = require("node:path") as typeof import("node:path");
-  const fs = require("node:fs") as typeof import("node:fs");
+type Stub = Pick<AnyProvider, "configure"> & { provider: ProviderName };
+
+/**
+ * The stub's only method, shared by the three stubs (which provider it loads is the stub's
+ * `provider` field). Serialized into the state: keep it short, self-contained (`require` and
+ * globals only: no captured variable) and without comments inside the body.
+ */
+function configure(this: Stub, request: pulumi.dynamic.ConfigureRequest): Promise<void> {
   let root = process.cwd();
-  while (
-    !fs.existsSync(path.join(root, "Pulumi.yaml")) ||
-    !fs.existsSync(path.join(root, "providers"))
-  ) {
-    const parent = path.dirname(root);
-    if (parent === root)
-      throw new Error(
-        `cannot find the project (Pulumi.yaml and providers/) above ${process.cwd()}`,
-      );
-    root = parent;
-  }
-  // ts-node comes with @pulumi/pulumi (which runs the program through it too).
-  const pulumiDir = path.join(root, "node_modules", "@pulumi", "pulumi");
-  const tsNode = require(require.resolve("ts-node", { paths: [root, pulumiDir] }));
-  tsNode.register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
-  cache.__twilioMessagingProviders = require(path.join(root, "providers", "runtime.ts")).providers;
-  return cache.__twilioMessagingProviders as Record<ProviderName, AnyProvider>;
+  while (!require("node:fs").existsSync(`${root}/providers/load-providers.cjs`) && root !== "/")
+    root = require("node:path").dirname(root);
+  const real: AnyProvider = require(`${root}/providers/load-providers.cjs`)[this.provider];
+  Object.assign(this, real);
+  return real.configure?.(request) as Promise<void>;
 }
 
-/** A provider that forwards every call to the named provider of providers/runtime.ts. */
+// `create` and the rest arrive with `configure`, which the engine always calls first.
+const stubs = {
+  phoneNumber: { provider: "phoneNumber", configure },
+  messagingService: { provider: "messagingService", configure },
+  serviceNumber: { provider: "serviceNumber", configure },
+} as Record<ProviderName, Stub> as unknown as Record<ProviderName, AnyProvider>;
+
+/** The stub of the named provider (the same object for every resource of the type). */
 export function providerStub(name: ProviderName): AnyProvider {
-  const target = () => loadProviders()[name];
-  return {
-    configure: (req) => target().configure?.(req) ?? Promise.resolve(),
-    check: (olds, news) => target().check?.(olds, news) ?? Promise.resolve({ inputs: news }),
-    diff: (id, olds, news) => target().diff?.(id, olds, news) ?? Promise.resolve({}),
-    create: (inputs) => target().create(inputs),
-    read: (id, props) => target().read?.(id, props) ?? Promise.resolve({ id, props }),
-    update: (id, olds, news) =>
-      target().update?.(id, olds, news) ?? Promise.resolve({ outs: news }),
-    delete: (id, props) => target().delete?.(id, props) ?? Promise.resolve(),
-  };
+  return stubs[name];
 }

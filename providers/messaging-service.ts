@@ -4,17 +4,31 @@
  * Only the settings the YAML declares are compared and sent; `read` records every setting Twilio
  * holds, so a refresh shows drift and an unchanged service refreshes to no diff. A service deleted
  * outside reads as gone, and the next `up` creates it again.
+ *
+ * Creating is repeatable (creation-markers.ts): the service is created with a marker in its
+ * friendly name, and `create` adopts a service carrying its marker instead of making a second one.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceInstance } from "twilio/lib/rest/messaging/v1/service";
 import type { ResolvedMessagingService } from "../src/config/load";
+import {
+  createOnce,
+  type MarkerIndex,
+  markerIndexOf,
+  withMarker,
+  withoutMarker,
+} from "./creation-markers";
 import { changedDeclaredFields, definedFields, withoutUndefined } from "./declared-fields";
 import { providerStub } from "./implementation";
 import { describeTwilioFailure, isNotFound, twilioCall } from "./twilio-errors";
 import { configureFromStack, twilioSession } from "./twilio-session";
 import { webhookFailures } from "./webhook-check";
 
-export type MessagingServiceInputs = ResolvedMessagingService & { accountId: string };
+export type MessagingServiceInputs = ResolvedMessagingService & {
+  accountId: string;
+  /** Ties the service to this resource across crashes: `tm-` and 8 hex digits. */
+  marker: string;
+};
 
 /** The settings the YAML can declare (the schema's keys). */
 const DECLARABLE = [
@@ -61,10 +75,12 @@ function outputsOf(
   return {
     ...inputs,
     ...definedFields(service, SETTINGS),
+    friendlyName: withoutMarker(service.friendlyName),
     sid: service.sid,
   } as MessagingServiceOutputs;
 }
 
+/** Create/update parameters for the given declared fields; the friendly name carries the marker. */
 function declaredParams(
   inputs: MessagingServiceInputs,
   fields: readonly (typeof DECLARABLE)[number][],
@@ -74,7 +90,33 @@ function declaredParams(
     const value = inputs[field];
     if (value !== undefined) params[field] = value;
   }
+  if (params.friendlyName !== undefined && inputs.marker)
+    params.friendlyName = withMarker(inputs.friendlyName, inputs.marker);
   return params;
+}
+
+/** The account's Messaging Services by marker (one list per provider process). */
+function servicesByMarker(): MarkerIndex<ServiceInstance> {
+  const { client } = twilioSession();
+  return markerIndexOf(client, "messaging services", () =>
+    client.messaging.v1.services.list({ pageSize: 1000 }),
+  );
+}
+
+/** Brings a service found by its marker to the declared settings (no call when they match). */
+async function adoptService(
+  service: ServiceInstance,
+  inputs: MessagingServiceInputs,
+): Promise<ServiceInstance> {
+  const current = {
+    ...definedFields(service, SETTINGS),
+    friendlyName: withoutMarker(service.friendlyName),
+  };
+  const changed = changedDeclaredFields(current, inputs, DECLARABLE);
+  if (changed.length === 0) return service;
+  const { client } = twilioSession();
+  // An update is repeatable as it is; the HTTP client retries it on a 5xx.
+  return client.messaging.v1.services(service.sid).update(declaredParams(inputs, changed));
 }
 
 export const messagingServiceProvider: pulumi.dynamic.ResourceProvider<
@@ -95,12 +137,18 @@ export const messagingServiceProvider: pulumi.dynamic.ResourceProvider<
 
   async create(inputs) {
     const { client } = twilioSession();
-    const service = await twilioCall(`create ${describe(inputs)}`, () =>
-      client.messaging.v1.services.create({
-        friendlyName: inputs.friendlyName,
-        ...declaredParams(inputs, DECLARABLE),
-      }),
-    );
+    const service = await createOnce({
+      action: `create ${describe(inputs)}`,
+      what: "Messaging Service",
+      marker: inputs.marker,
+      index: servicesByMarker(),
+      adopt: (earlier) => adoptService(earlier, inputs),
+      create: () =>
+        client.messaging.v1.services.create({
+          friendlyName: withMarker(inputs.friendlyName, inputs.marker),
+          ...declaredParams(inputs, DECLARABLE),
+        }),
+    });
     return { id: service.sid, outs: outputsOf(service, inputs) };
   },
 
@@ -132,9 +180,11 @@ export const messagingServiceProvider: pulumi.dynamic.ResourceProvider<
       // Twilio frees the service's numbers; the numbers themselves are untouched.
       await client.messaging.v1.services(id).remove();
     } catch (error) {
-      if (isNotFound(error)) return;
-      throw describeTwilioFailure(`delete ${describe(props)} (${id})`, error);
+      // Already gone (e.g. deleted by a run that died before recording it): done.
+      if (!isNotFound(error))
+        throw describeTwilioFailure(`delete ${describe(props)} (${id})`, error);
     }
+    servicesByMarker().forget(id);
   },
 };
 

@@ -8,20 +8,24 @@
  * - `delete` refuses to release a number that is not marked `release: true`; a marked number is
  *   released by `update`, and the resource stays in state as a tombstone (`released: true`).
  * - Buying is idempotent across crashes: the number is bought with a marker in its friendly name,
- *   and `create` adopts a number carrying its marker before it buys.
+ *   and `create` adopts a number carrying its marker before it buys (creation-markers.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { IncomingPhoneNumberInstance } from "twilio/lib/rest/api/v2010/account/incomingPhoneNumber";
 import type { NumberConfig } from "../src/config/schema";
-import { backoffDelayMs, sleep } from "../src/util/backoff";
 import { AREA_CODE_COUNTRIES } from "../src/validation/phone-numbers";
+import {
+  createOnce,
+  type MarkerIndex,
+  markerIndexOf,
+  withMarker,
+  withoutMarker,
+} from "./creation-markers";
 import { changedDeclaredFields, definedFields, withoutUndefined } from "./declared-fields";
 import { providerStub } from "./implementation";
 import {
   describeTwilioFailure,
   isNotFound,
-  isRetryable,
-  isTwilioOperationError,
   twilioCall,
   twilioOperationError,
 } from "./twilio-errors";
@@ -60,17 +64,12 @@ export type PhoneNumberOutputs = PhoneNumberInputs & {
 const WEBHOOK_FIELDS = ["smsUrl", "voiceUrl", "statusCallback"] as const;
 /** Fields that identify the number; they cannot change once it exists. */
 const IDENTITY_FIELDS = ["kind", "areaCode", "adoptSid", "adoptPhoneNumber"] as const;
-const PURCHASE_ATTEMPTS = 5;
-
-const MARKER_SUFFIX = / \[tm-[0-9a-f]{8}\]$/;
 
 /** The friendly name stored in Twilio: a bought number carries its marker. */
 export function twilioFriendlyNameOf(inputs: PhoneNumberInputs): string {
-  return inputs.kind === "buy" ? `${inputs.friendlyName} [${inputs.marker}]` : inputs.friendlyName;
-}
-
-function withoutMarker(twilioFriendlyName: string): string {
-  return twilioFriendlyName.replace(MARKER_SUFFIX, "");
+  return inputs.kind === "buy"
+    ? withMarker(inputs.friendlyName, inputs.marker)
+    : inputs.friendlyName;
 }
 
 function describe(inputs: Pick<PhoneNumberInputs, "accountId" | "numberName">): string {
@@ -164,48 +163,35 @@ function pick<T extends object, K extends keyof T>(
   return out;
 }
 
-/** The number this resource bought earlier (found by its marker), if any. */
-async function findMarkedNumber(
-  inputs: PhoneNumberInputs,
-): Promise<IncomingPhoneNumberInstance | undefined> {
+/** The account's numbers by purchase marker (one list per provider process). */
+function numbersByMarker(): MarkerIndex<IncomingPhoneNumberInstance> {
   const { client } = twilioSession();
-  const friendlyName = twilioFriendlyNameOf(inputs);
-  const found = await client.incomingPhoneNumbers.list({ friendlyName, limit: 2 });
-  if (found.length > 1) {
-    const numbers = found.map((n) => n.phoneNumber).join(", ");
-    throw twilioOperationError(
-      `${describe(inputs)}: ${found.length} numbers carry the marker "${friendlyName}" (${numbers}); refusing to guess. Release or rename the extra one in Twilio, then run again`,
-    );
-  }
-  return found[0];
+  return markerIndexOf(client, "incoming phone numbers", () =>
+    client.incomingPhoneNumbers.list({ pageSize: 1000 }),
+  );
 }
 
 /**
- * Buys a number in the area code, at most once for this resource: before every attempt it looks
- * for a number carrying the resource's marker (bought by an earlier attempt or an earlier run that
- * crashed before Pulumi recorded it) and adopts it instead of buying again.
+ * Buys a number in the area code, at most once for this resource: a number carrying the
+ * resource's marker (bought by an earlier attempt, or an earlier run that crashed before Pulumi
+ * recorded it) is adopted instead, whatever its friendly name is now.
  */
 async function buyOnce(inputs: PhoneNumberInputs): Promise<IncomingPhoneNumberInstance> {
   const { client } = twilioSession();
-  const action = `buy ${describe(inputs)} in area code ${inputs.areaCode}`;
-  let lastError: unknown;
-  for (let attempt = 1; attempt <= PURCHASE_ATTEMPTS; attempt++) {
-    try {
-      const earlier = await findMarkedNumber(inputs);
-      if (earlier) return applyDeclared(earlier, inputs);
-      return await client.incomingPhoneNumbers.create({
+  return createOnce({
+    action: `buy ${describe(inputs)} in area code ${inputs.areaCode}`,
+    what: "number",
+    marker: inputs.marker,
+    index: numbersByMarker(),
+    label: (number) => number.phoneNumber,
+    adopt: (earlier) => applyDeclared(earlier, inputs),
+    create: () =>
+      client.incomingPhoneNumbers.create({
         areaCode: inputs.areaCode,
         friendlyName: twilioFriendlyNameOf(inputs),
         ...pick(inputs, WEBHOOK_FIELDS),
-      });
-    } catch (error) {
-      if (isTwilioOperationError(error)) throw error;
-      if (!isRetryable(error)) throw describeTwilioFailure(action, error);
-      lastError = error;
-      await sleep(backoffDelayMs(attempt));
-    }
-  }
-  throw describeTwilioFailure(`${action} (after ${PURCHASE_ATTEMPTS} attempts)`, lastError);
+      }),
+  });
 }
 
 async function findAdopted(inputs: PhoneNumberInputs): Promise<IncomingPhoneNumberInstance> {
@@ -236,9 +222,11 @@ async function release(sid: string, inputs: PhoneNumberInputs): Promise<void> {
   try {
     await client.incomingPhoneNumbers(sid).remove();
   } catch (error) {
-    if (isNotFound(error)) return; // already gone: the desired state holds
-    throw describeTwilioFailure(`release ${describe(inputs)} (${sid})`, error);
+    // Already gone (e.g. released by a run that died before recording it): the desired state holds.
+    if (!isNotFound(error))
+      throw describeTwilioFailure(`release ${describe(inputs)} (${sid})`, error);
   }
+  numbersByMarker().forget(sid);
 }
 
 export const phoneNumberProvider: pulumi.dynamic.ResourceProvider<

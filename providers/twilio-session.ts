@@ -52,7 +52,11 @@ export async function configureFromStack(req: pulumi.dynamic.ConfigureRequest): 
       : {}),
   });
   const baseUrl = req.config.get(CONFIG_KEYS.baseUrl);
-  state.configured = baseUrl ? { ...fromEnv, baseUrl } : fromEnv;
+  const configured = baseUrl ? { ...fromEnv, baseUrl } : fromEnv;
+  // Each provider type is configured on its first call: the same settings keep the same client,
+  // and with it what the client has learnt (creation-markers.ts: the account's marked objects).
+  if (JSON.stringify(configured) === JSON.stringify(state.configured)) return;
+  state.configured = configured;
   state.session = undefined;
 }
 

@@ -52,7 +52,12 @@ export class AccountResources extends pulumi.ComponentResource {
       ? undefined
       : new MessagingService(
           `${account.id}-service`,
-          { accountId: account.id, ...account.messagingService },
+          // "#service" is no number name (the schema allows none with "#"): its own marker.
+          {
+            accountId: account.id,
+            marker: purchaseMarker(account.id, "#service"),
+            ...account.messagingService,
+          },
           child,
         );
 

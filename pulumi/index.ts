@@ -11,6 +11,7 @@
  * TWILIO_API_SECRET): stack config ends up in the state, so a token there is refused.
  * Stack output `accounts`: one AccountOutput per account, for the post-deploy sync.
  */
+import "./stack-traces";
 import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { guardKey, NumberGuard } from "../providers/number-guard";

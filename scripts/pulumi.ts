@@ -11,14 +11,16 @@
  * TWILIO_API_KEY + TWILIO_API_SECRET, optional TWILIO_BASE_URL).
  */
 import { spawnSync } from "node:child_process";
-import { repoRoot } from "./lib/pulumi";
+import { repoRoot, runPulumiIn } from "./lib/pulumi";
 import { userCommandEnvironment, WrapperUsageError, withDriftRefresh } from "./lib/pulumi-wrapper";
+import { recoverCommand } from "./lib/recover";
 
 const HELP = `Usage: npm run pulumi -- <pulumi command and flags>
 
 Runs the project's pinned Pulumi CLI, e.g.:
   npm run pulumi -- preview --stack prod --diff     (refreshes from Twilio first)
   npm run pulumi -- up --stack prod                 (refreshes from Twilio first)
+  npm run pulumi -- recover --stack prod            (after a killed up; recover --help)
 
 Drift: preview and up get --refresh added, so changes made in the Twilio console show in the
 preview and up puts the YAML's values back; --refresh=false skips the reads.
@@ -29,7 +31,7 @@ Secrets provider: the local stacks use a fixed passphrase; your own backend need
 Twilio credentials: TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN in the environment (never stack config).
 \`npm run pulumi -- <command> --help\` shows Pulumi's own help for a command.`;
 
-function main(): number {
+async function main(): Promise<number> {
   const given = process.argv.slice(2);
   if (given.length === 0 || given[0] === "--help" || given[0] === "-h") {
     console.log(HELP);
@@ -49,6 +51,11 @@ function main(): number {
       "npm run pulumi: added --refresh (reads every resource from Twilio first, so drift made outside shows; --refresh=false skips it)\n",
     );
   }
+  if (given[0] === "recover") {
+    const pulumi = (pulumiArgs: string[]) =>
+      runPulumiIn(env, repoRoot, pulumiArgs, { check: false });
+    return recoverCommand(given.slice(1), env.PULUMI_BACKEND_URL, pulumi);
+  }
   const result = spawnSync(`${env.PULUMI_CLI_BIN ?? ""}/pulumi`, args, {
     cwd: repoRoot,
     env,
@@ -57,4 +64,4 @@ function main(): number {
   return result.status ?? 1;
 }
 
-process.exit(main());
+main().then((code) => process.exit(code));

@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { LOCAL_STACK_PASSPHRASE, pulumiEnvironment, repoRoot } from "./pulumi";
+import { crashSafeBackendUrl, LOCAL_STACK_PASSPHRASE, pulumiEnvironment, repoRoot } from "./pulumi";
 
 /** The project's own local stacks (what `npm start` and `npm run pulumi` use by default). */
 export const LOCAL_STATE_DIR = join(repoRoot, ".local", "pulumi-state");
@@ -126,7 +126,9 @@ export function userCommandEnvironment(
 ): NodeJS.ProcessEnv {
   const passphrase = passphraseFor(args, processEnv);
   const env = pulumiEnvironment({ projectDir: repoRoot, stateDir: LOCAL_STATE_DIR, passphrase });
-  if (processEnv.PULUMI_BACKEND_URL) env.PULUMI_BACKEND_URL = processEnv.PULUMI_BACKEND_URL;
+  // A user's file:// backend gets the project's crash-safe setting too (scripts/lib/pulumi.ts).
+  if (processEnv.PULUMI_BACKEND_URL)
+    env.PULUMI_BACKEND_URL = crashSafeBackendUrl(processEnv.PULUMI_BACKEND_URL);
   // pulumiEnvironment always sets a passphrase; a user backend gets only the user's own.
   if (passphrase === undefined) delete env.PULUMI_CONFIG_PASSPHRASE;
   return env;

@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
+import { killProcessTree } from "./process-tree";
 
 export const repoRoot = resolve(__dirname, "..", "..");
 
@@ -49,6 +50,25 @@ export interface PulumiWorkspace {
   passphrase?: string;
 }
 
+/**
+ * Resource operations in flight at once (`--parallel`) unless the command says otherwise. Twilio
+ * answers in ~100 ms or more and the accounts are independent, so the engine's default (4 per
+ * core: 8 here) leaves it waiting; beyond 32 the engine's own work is the limit on 2 cores
+ * (docs/benchmarks.md).
+ */
+export const DEFAULT_PARALLEL = 32;
+
+/**
+ * A file backend URL that survives a kill: gocloud's file driver writes a metadata sidecar
+ * (`<stack>.json.attrs`) by truncating it and then writing, so a kill in between leaves it empty
+ * and every later command fails `failed to load checkpoint: EOF`. Pulumi never reads that
+ * metadata; `metadata=skip` stops the sidecars (`npm run pulumi -- recover` repairs old ones).
+ */
+export function crashSafeBackendUrl(url: string): string {
+  if (!url.startsWith("file://") || /[?&]metadata=/.test(url)) return url;
+  return `${url}${url.includes("?") ? "&" : "?"}metadata=skip`;
+}
+
 /** The environment every Pulumi invocation runs with. */
 export function pulumiEnvironment(ws: PulumiWorkspace): NodeJS.ProcessEnv {
   const binDir = ensurePulumiCli();
@@ -61,7 +81,7 @@ export function pulumiEnvironment(ws: PulumiWorkspace): NodeJS.ProcessEnv {
     PATH: [binDir, dynamicProviderDir, process.env.PATH].join(delimiter),
     PULUMI_CLI_BIN: binDir,
     PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_BACKEND_URL: `file://${ws.stateDir}`,
+    PULUMI_BACKEND_URL: crashSafeBackendUrl(`file://${ws.stateDir}`),
     PULUMI_CONFIG_PASSPHRASE: ws.passphrase ?? LOCAL_STACK_PASSPHRASE,
     PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
     // Enables the `--event-log` flag (machine-readable engine events) that tests assert on.
@@ -71,6 +91,15 @@ export function pulumiEnvironment(ws: PulumiWorkspace): NodeJS.ProcessEnv {
     PULUMI_NODEJS_TRANSPILE_ONLY: "true",
     // Keep plugin downloads impossible: everything the program needs is local.
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    // The state is written once, at the end of a run, instead of after every step (which made
+    // `up` quadratic in the number of accounts). Safe because every create is repeatable: a run
+    // killed before the write is converged by the next one (providers/creation-markers.ts,
+    // docs/benchmarks.md). An explicit PULUMI_SKIP_CHECKPOINTS=false brings checkpoints back.
+    PULUMI_SKIP_CHECKPOINTS:
+      ws.env?.PULUMI_SKIP_CHECKPOINTS ?? process.env.PULUMI_SKIP_CHECKPOINTS ?? "true",
+    // `--parallel` on the command line wins over this.
+    PULUMI_PARALLEL:
+      ws.env?.PULUMI_PARALLEL ?? process.env.PULUMI_PARALLEL ?? String(DEFAULT_PARALLEL),
   };
 }
 
@@ -90,8 +119,9 @@ export interface RunOptions {
   /** Written to the CLI's standard input (e.g. a secret value, so it never appears in argv). */
   input?: string;
   /**
-   * Kills the CLI and everything it started (SIGKILL to its process group) when aborted: tests use
-   * it to simulate a crash mid-deployment.
+   * Kills the CLI and everything it started when aborted (SIGKILL to every process below it and
+   * their process groups: the plugins run in groups of their own): tests use it to simulate a
+   * crash mid-deployment.
    */
   signal?: AbortSignal;
 }
@@ -102,21 +132,26 @@ export function runPulumi(
   args: string[],
   options: RunOptions = {},
 ): Promise<PulumiResult> {
-  const env = pulumiEnvironment(ws);
+  return runPulumiIn(pulumiEnvironment(ws), ws.projectDir, args, options);
+}
+
+/** Runs `pulumi <args>` with an environment made by pulumiEnvironment (and adjusted by the caller). */
+export function runPulumiIn(
+  env: NodeJS.ProcessEnv,
+  projectDir: string,
+  args: string[],
+  options: RunOptions = {},
+): Promise<PulumiResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(join(env.PULUMI_CLI_BIN ?? "", "pulumi"), [...args, "--non-interactive"], {
-      cwd: ws.projectDir,
+      cwd: projectDir,
       env,
       stdio: ["pipe", "pipe", "pipe"],
-      // Its own process group, so a crash can take the plugins (language host, providers) with it.
+      // Its own process group, so a crash never reaches the caller's group.
       detached: options.signal !== undefined,
     });
     const killGroup = () => {
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
-      } catch {
-        // Already gone.
-      }
+      if (child.pid !== undefined) killProcessTree(child.pid);
     };
     if (options.signal?.aborted) killGroup();
     options.signal?.addEventListener("abort", killGroup, { once: true });

@@ -460,7 +460,7 @@ function truncate(text: string, max: number): string {
   return cut.trimEnd();
 }
 
-/** "<account name> - Parlae", the account name shortened to fit Twilio's 64 characters. */
+/** "<account name> - Parlae", the account name shortened to fit MESSAGING_SERVICE_FRIENDLY_NAME_MAX. */
 export function defaultMessagingServiceName(accountName: string): string {
   const room = MESSAGING_SERVICE_FRIENDLY_NAME_MAX - MESSAGING_SERVICE_NAME_SUFFIX.length;
   return `${truncate(accountName.trim(), room)}${MESSAGING_SERVICE_NAME_SUFFIX}`;

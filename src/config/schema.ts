@@ -41,8 +41,8 @@ const NAME_FORBIDDEN_CHAR = new RegExp(`[${NAME_FORBIDDEN}]`, "u");
 
 export const DEFAULT_COUNTRY = "US";
 export const ACCOUNT_NAME_MAX = 100;
-/** Twilio's limit for a Messaging Service friendly_name. */
-export const MESSAGING_SERVICE_FRIENDLY_NAME_MAX = 64;
+/** Twilio allows 64; the rest is kept for the idempotency marker the service provider appends. */
+export const MESSAGING_SERVICE_FRIENDLY_NAME_MAX = 48;
 /** Twilio allows 64; the rest is kept for the idempotency marker the number provider appends. */
 export const NUMBER_FRIENDLY_NAME_MAX = 48;
 /** Default Messaging Service name: "<account name> - Parlae" (as in the original service). */

@@ -440,7 +440,7 @@ export const badInputs: BadInputCase[] = [
     },
   },
   {
-    title: "a messaging service friendly name longer than 64 characters",
+    title: "a messaging service friendly name longer than 48 characters",
     files: {
       "accounts.yaml": yaml(
         ...HEAD,
@@ -455,7 +455,7 @@ export const badInputs: BadInputCase[] = [
       column: 21,
       path: "accounts[0].messagingService.friendlyName",
       messageIncludes:
-        "expected a non-empty name of at most 64 characters, got a string of 83 characters",
+        "expected a non-empty name of at most 48 characters, got a string of 83 characters",
     },
   },
   {

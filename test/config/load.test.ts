@@ -151,7 +151,7 @@ describe("defaults", () => {
       ),
     );
     expect(name).toHaveLength(100);
-    expect(account.messagingService.friendlyName).toHaveLength(64);
+    expect(account.messagingService.friendlyName).toHaveLength(48);
     expect(account.messagingService.friendlyName).toMatch(
       /^Clinique Dentaire du Plateau .* - Parlae$/,
     );
