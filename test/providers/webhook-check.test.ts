@@ -40,6 +40,7 @@ describe("the providers' check of webhook URLs", () => {
     });
     const serviceCheck = await messagingServiceProvider.check?.({} as MessagingServiceInputs, {
       accountId: number.accountId,
+      marker: "tm-0123abcd",
       friendlyName: "Clinic - Parlae",
       fallbackUrl: url,
     });
