@@ -1,113 +1,102 @@
 /**
- * `npm start`: the main job on the embedded defaults, for a newcomer with no Twilio account.
- *
- * Starts the local Twilio emulator (its state kept in .local/emulator-state.json, with the number
- * the example adopts pre-seeded), then runs `pulumi up` of the project's program on a local stack
- * (.local/pulumi-state) for config/accounts.example.yaml, and prints the accounts it produced.
- * Running it again converges: nothing is bought twice, and an unchanged file changes nothing.
+ * `npm start`: the whole job on the embedded defaults, for a newcomer with no Twilio account and
+ * no database server (src/start/job.ts has the steps and why they come in that order).
  */
-import { mkdirSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, startEmulator } from "../src/emulator/server";
-import { initStack, type PulumiWorkspace, repoRoot, runPulumi } from "./lib/pulumi";
+import { JobStopped, runLocalJob } from "../src/start/job";
+import { createStepRunner, formatSeconds } from "../src/start/steps";
+import { isE164 } from "../src/validation/phone-numbers";
+import { repoRoot } from "./lib/pulumi";
+
+const DEFAULT_TEST_RECIPIENT = "+15145550199";
 
 const HELP = `Usage: npm start [-- options]
 
-Deploys accounts YAML to a local Twilio emulator with the real Pulumi CLI (local stack "local").
+The whole job against a local Twilio emulator and an embedded database, with the real Pulumi CLI:
+starts the emulator, opens the embedded database (.local/db/), prints the plan (pulumi preview),
+runs pulumi up on the local stack "local", syncs the stack outputs into VapiPhoneNumber rows,
+prints the accounts with their numbers, Messaging Service SIDs and rows, and sends one test SMS per
+account through the sender package. Running it again changes nothing, and says so.
 
 Options:
-  --accounts <file>   accounts YAML to deploy (repeatable; default config/accounts.example.yaml)
-  --port <n>          emulator port (default 4010)
-  --fresh             forget the local emulator state and stack first (start over)
-  -h, --help          show this help
+  --accounts <file>      accounts YAML to deploy (repeatable; default config/accounts.example.yaml)
+  --port <n>             emulator port (default 4010)
+  --database-url <url>   a PostgreSQL database instead of the embedded one (DATABASE_URL is not
+                         read here, so a demo never writes into a database by accident)
+  --to <e164>            recipient of the test messages (default ${DEFAULT_TEST_RECIPIENT})
+  --no-send              skip the test messages
+  --fresh                forget the local emulator state, stack and database first (start over)
+  -h, --help             show this help
 
-State lives in .local/ (git-ignored). Against real Twilio use \`npm run pulumi -- up\` with your own
-stack and TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN in the environment (see README).`;
+Progress goes to stderr, results (plan, tables) to stdout. State lives in .local/ (git-ignored).
+Against real Twilio use \`npm run pulumi -- up\` with your own stack (see README).
+Exit codes: 0 done, 1 a step failed (its reason first), 2 usage.`;
 
-/** The number config/accounts.example.yaml adopts: it exists in the emulator's account from the start. */
-const EXAMPLE_ADOPTED_NUMBER = {
-  sid: "PN831c1beb6ad178ed2af5f9757f8aa4a4",
-  phoneNumber: "+16045550142",
-  friendlyName: "Kitsilano front desk (bought before this project)",
-};
-
-const log = (message: string) => process.stderr.write(`[start] ${message}\n`);
+function usage(message: string): number {
+  process.stderr.write(`npm start: ${message}\n\n${HELP}\n`);
+  return 2;
+}
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      accounts: { type: "string", multiple: true },
-      port: { type: "string", default: "4010" },
-      fresh: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-    strict: true,
-  });
+  let values: ReturnType<typeof parse>["values"];
+  function parse() {
+    return parseArgs({
+      options: {
+        accounts: { type: "string", multiple: true },
+        port: { type: "string", default: "4010" },
+        "database-url": { type: "string" },
+        to: { type: "string", default: DEFAULT_TEST_RECIPIENT },
+        "no-send": { type: "boolean", default: false },
+        fresh: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      strict: true,
+    });
+  }
+  try {
+    values = parse().values;
+  } catch (error) {
+    return usage((error as Error).message);
+  }
   if (values.help) {
     console.log(HELP);
     return 0;
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    console.error(`--port expects a TCP port, got '${values.port}'`);
-    return 2;
+    return usage(`--port expects a TCP port, got '${values.port}'`);
   }
-  const accounts = values.accounts ?? ["config/accounts.example.yaml"];
-  const localDir = join(repoRoot, ".local");
-  if (values.fresh) rmSync(localDir, { recursive: true, force: true });
-  mkdirSync(localDir, { recursive: true });
+  if (!isE164(values.to)) return usage(`--to expects an E.164 number, got '${values.to}'`);
+  if (values.fresh) rmSync(join(repoRoot, ".local"), { recursive: true, force: true });
+  if (!values["database-url"] && process.env.DATABASE_URL) {
+    // The demo writes rows: only into the database named on its command line.
+    process.stderr.write(
+      "[start] DATABASE_URL is set but not used: pass --database-url to use it\n",
+    );
+    delete process.env.DATABASE_URL;
+  }
 
-  log(`starting the Twilio emulator on 127.0.0.1:${port} (state: .local/emulator-state.json)`);
-  const emulator = await startEmulator({
-    port,
-    stateFile: join(localDir, "emulator-state.json"),
-    seedPhoneNumbers: [EXAMPLE_ADOPTED_NUMBER],
-  }).catch((error: Error) => {
-    throw new Error(
-      `could not start the emulator on port ${port} (${error.message}); try --port <another>`,
-    );
-  });
+  const steps = createStepRunner((line) => process.stderr.write(`${line}\n`));
+  const started = performance.now();
   try {
-    // Credentials and the emulator's address go through the environment only: stack config is
-    // stored in the state, and the port may differ from run to run.
-    const ws: PulumiWorkspace = {
-      projectDir: repoRoot,
-      stateDir: join(localDir, "pulumi-state"),
-      env: {
-        TWILIO_ACCOUNT_SID: DEFAULT_ACCOUNT_SID,
-        TWILIO_AUTH_TOKEN: DEFAULT_AUTH_TOKEN,
-        TWILIO_BASE_URL: emulator.baseUrl,
-      },
-    };
-    log("preparing the local stack 'local' (the pinned Pulumi CLI is built on first use)");
-    await initStack(ws, "local", { plain: { accountFiles: JSON.stringify(accounts) } });
-    log(`pulumi up for ${accounts.join(", ")}`);
-    const up = await runPulumi(ws, ["up", "--yes", "--skip-preview", "--stack", "local"], {
-      echo: true,
-      check: false,
+    await runLocalJob({
+      accounts: values.accounts ?? ["config/accounts.example.yaml"],
+      port,
+      databaseUrl: values["database-url"],
+      testRecipient: values.to,
+      send: !values["no-send"],
+      steps,
+      out: (text) => process.stdout.write(`${text.trimEnd()}\n\n`),
     });
-    if (up.code !== 0) {
-      log("pulumi up failed (see above); nothing else was changed");
-      return 1;
-    }
-    const outputs = await runPulumi(ws, [
-      "stack",
-      "output",
-      "accounts",
-      "--json",
-      "--stack",
-      "local",
-    ]);
-    console.log(outputs.stdout.trim());
-    log(
-      `done: ${emulator.requestLog.countMutations()} changing Twilio call(s) this run. ` +
-        "Run `npm start` again: an unchanged file changes nothing.",
-    );
-    return 0;
-  } finally {
-    await emulator.close();
+  } catch (error) {
+    if (!(error instanceof JobStopped)) throw error;
+    process.stderr.write(`npm start: ${error.message}\n`);
+    return 1;
   }
+  process.stderr.write(`[start] done in ${formatSeconds(performance.now() - started)}\n`);
+  return 0;
 }
 
 main().then(

@@ -1,0 +1,146 @@
+/**
+ * The README's first command, end to end: `npm start` in a copy of this checkout (its own .local/,
+ * node_modules shared), as a newcomer runs it. The first run deploys the example through the real
+ * Pulumi CLI to the emulator, syncs the embedded database and sends one test SMS per account; the
+ * second run changes nothing and says so. What is checked is what a person reads on stdout.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { repoRoot } from "../../scripts/lib/pulumi";
+
+let checkout: string;
+
+interface StartRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `npm start -- <args>` in the copy; asynchronous so a slow Pulumi run never blocks the test. */
+function npmStart(args: string[]): Promise<StartRun> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn("npm", ["start", "--silent", "--", ...args], {
+      cwd: checkout,
+      env: { ...process.env, DATABASE_URL: "" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk;
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolvePromise({ code, stdout, stderr }));
+  });
+}
+
+/** The rows of a table printed by npm start whose first cell is one of the example's accounts. */
+function tableRows(stdout: string, header: string): string[] {
+  const start = stdout.indexOf(header);
+  if (start < 0) return [];
+  const lines = stdout.slice(start).split("\n").slice(2);
+  const end = lines.findIndex((line) => line.trim() === "");
+  return end < 0 ? lines : lines.slice(0, end);
+}
+
+beforeAll(() => {
+  // The files of this checkout as they are now (tracked and new), without .local/ or node_modules.
+  checkout = mkdtempSync(join(tmpdir(), "npm-start-"));
+  const files = execFileSync("git", ["ls-files", "-co", "--exclude-standard", "-z"], {
+    cwd: repoRoot,
+    encoding: "utf8",
+  })
+    .split("\0")
+    .filter(Boolean);
+  for (const file of files) {
+    mkdirSync(dirname(join(checkout, file)), { recursive: true });
+    try {
+      cpSync(join(repoRoot, file), join(checkout, file));
+    } catch (error) {
+      // A file deleted in the working tree but still tracked is simply not there.
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
+  }
+  symlinkSync(join(repoRoot, "node_modules"), join(checkout, "node_modules"));
+});
+
+afterAll(() => {
+  if (checkout) rmSync(checkout, { recursive: true, force: true });
+});
+
+describe("npm start on the embedded defaults", () => {
+  it("answers --help and refuses a bad option with exit 2", async () => {
+    const help = await npmStart(["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("Usage: npm start [-- options]");
+    const bad = await npmStart(["--port", "not-a-port"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^npm start: --port expects a TCP port, got 'not-a-port'/);
+  });
+
+  it("deploys the example, syncs the rows, prints the table and sends one test SMS per account", async () => {
+    const run = await npmStart(["--port", "0"]);
+    expect(run.code, run.stderr).toBe(0);
+    // The plan first, as a pull request shows it.
+    expect(run.stdout).toContain(
+      "3 accounts change · numbers: 3 to buy, 1 to adopt · Messaging Services: 3 to create · attachments: 4 added",
+    );
+    expect(run.stdout).toMatch(/ {2}created {12}4 {2}\(3 new Account rows\)/);
+    // One row per number, each with the SIDs the deployment made, active in the database.
+    const accounts = tableRows(run.stdout, "account                       number");
+    expect(accounts).toHaveLength(4);
+    for (const row of accounts) {
+      expect(row).toMatch(
+        /\+1\d{10} {2}PN[0-9a-f]{32} {2}MG[0-9a-f]{32} {2}[0-9a-f-]{36}: active, SIDs match$/,
+      );
+    }
+    expect(accounts.join("\n")).toContain("+16045550142  PN831c1beb6ad178ed2af5f9757f8aa4a4");
+    // One message per account, through its Messaging Service.
+    const messages = tableRows(run.stdout, "account                       message SID");
+    expect(messages).toHaveLength(3);
+    for (const row of messages) expect(row).toMatch(/SM[0-9a-f]{32} +1 +GSM-7 +\$0\.0075/);
+    expect(run.stdout).toMatch(
+      /Changed: \d+ changing Twilio call\(s\).*4 database row\(s\) written/,
+    );
+    // Every step said how long it took.
+    for (const step of [
+      "pulumi up",
+      "sync into VapiPhoneNumber rows",
+      "test SMS through the sender",
+    ]) {
+      expect(run.stderr).toMatch(new RegExp(`\\[start\\] ✓ ${step} \\(\\d+\\.\\d s\\)`));
+    }
+    // Twilio (the emulator's persisted state) holds those messages, each sent through the service of
+    // its account, the sender picked by the service (no From given).
+    const state = JSON.parse(readFileSync(join(checkout, ".local", "emulator-state.json"), "utf8"));
+    const sent = state.messages as Array<{
+      sid: string;
+      messagingServiceSid: string;
+      senderPickedByService: boolean;
+    }>;
+    expect(sent.map((m) => m.sid).sort()).toEqual(
+      messages.map((row) => /SM[0-9a-f]{32}/.exec(row)?.[0]).sort(),
+    );
+    for (const message of sent) {
+      expect(message.messagingServiceSid).toMatch(/^MG[0-9a-f]{32}$/);
+      expect(message.senderPickedByService).toBe(true);
+    }
+  });
+
+  it("changes nothing on a second run, and says so", async () => {
+    const run = await npmStart(["--port", "0", "--no-send"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("No changes to Twilio.");
+    expect(run.stdout).toMatch(/ {2}unchanged {10}4\n/);
+    expect(run.stdout).toContain(
+      "No changes: Twilio already matched the YAML (0 changing calls for numbers, services and attachments) and the database rows were up to date.",
+    );
+    expect(run.stdout).not.toContain("Test SMS to");
+  });
+});
