@@ -4,39 +4,21 @@
  * Pulumi CLI to the emulator, syncs the embedded database and sends one test SMS per account; the
  * second run changes nothing and says so. What is checked is what a person reads on stdout.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../scripts/lib/pulumi";
+import { type CommandResult, runCommand } from "../support/run-command";
 
 let checkout: string;
 
-interface StartRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** `npm start -- <args>` in the copy; asynchronous so a slow Pulumi run never blocks the test. */
-function npmStart(args: string[]): Promise<StartRun> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn("npm", ["start", "--silent", "--", ...args], {
-      cwd: checkout,
-      env: { ...process.env, DATABASE_URL: "" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolvePromise({ code, stdout, stderr }));
+/** `npm start -- <args>` in the copy. */
+function npmStart(args: string[]): Promise<CommandResult> {
+  return runCommand("npm", ["start", "--silent", "--", ...args], {
+    cwd: checkout,
+    env: { ...process.env, DATABASE_URL: "" },
   });
 }
 

@@ -3,7 +3,6 @@
  * plan" step's own shell command, with the environment variables the workflow gives it, against a
  * real stack on the Twilio emulator (the stack's backend stands in for PULUMI_BACKEND_URL).
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +11,7 @@ import { repoRoot } from "../../scripts/lib/pulumi";
 import { stackEnvironment } from "../plan/plan-cli";
 import { type AccountsStack, createAccountsStack } from "../support/accounts-stack";
 import { accountsYaml, THREE_ACCOUNTS } from "../support/accounts-yaml";
+import { runCommand } from "../support/run-command";
 import { readWorkflow, WORKFLOW_DIR } from "./workflows";
 
 const [kept, added] = THREE_ACCOUNTS as [(typeof THREE_ACCOUNTS)[0], (typeof THREE_ACCOUNTS)[0]];
@@ -64,31 +64,16 @@ async function runPlanStep(accountsFile: string, labels: string[] = []): Promise
   const declared = [...Object.keys(workflow.env ?? {}), ...Object.keys(planStep?.env ?? {})];
   // The test gives the step what the workflow gives it: no more, no fewer variables.
   expect(Object.keys(values).sort()).toEqual(declared.sort());
-  // Asynchronous on purpose: the emulator answering the plan's refresh runs in this process.
-  const result = await new Promise<{ status: number | null; stdout: string; stderr: string }>(
-    (resolvePromise, reject) => {
-      const child = spawn("bash", ["-e", "-c", run], {
-        cwd: repoRoot,
-        env: {
-          ...process.env,
-          ...values,
-          GITHUB_OUTPUT: githubOutput,
-          GITHUB_STEP_SUMMARY: githubSummary,
-        },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (chunk: Buffer) => {
-        stdout += chunk;
-      });
-      child.stderr.on("data", (chunk: Buffer) => {
-        stderr += chunk;
-      });
-      child.on("error", reject);
-      child.on("close", (status) => resolvePromise({ status, stdout, stderr }));
+  // Asynchronous (runCommand): the emulator answering the plan's refresh runs in this process.
+  const result = await runCommand("bash", ["-e", "-c", run], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      ...values,
+      GITHUB_OUTPUT: githubOutput,
+      GITHUB_STEP_SUMMARY: githubSummary,
     },
-  );
+  });
   const outputs = Object.fromEntries(
     readFileSync(githubOutput, "utf8")
       .split("\n")
@@ -96,7 +81,7 @@ async function runPlanStep(accountsFile: string, labels: string[] = []): Promise
       .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
   );
   return {
-    code: result.status,
+    code: result.code,
     log: `${result.stdout}${result.stderr}`,
     markdown: readFileSync(join(dir, "plan.md"), "utf8"),
     outputs,
