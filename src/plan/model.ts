@@ -182,11 +182,15 @@ function changedFields(step: PreviewStep): FieldChange[] {
     .map(([field, to]) => ({ field, from: olds[field], to }));
 }
 
-/** Reason first: drops Pulumi's "error: <type> resource '<name>': property … has a problem:" lead. */
+/**
+ * Reason first: drops Pulumi's "error: <type> resource '<name>'[: property … value …] has a
+ * problem:" lead. A check failure without a property (the number guard's, providers/number-guard.ts)
+ * has no "property … value …" part.
+ */
 export function cleanDiagnostic(message: string, projectRoot?: string): string {
   let text = message.trim().replace(/^error: /, "");
   const problem = text.match(
-    /^\S+ resource '[^']*': property \S+ value .*? has a problem: ([\s\S]*)$/,
+    /^\S+ resource '[^']*'(?:: property \S+ value .*?)? has a problem: ([\s\S]*)$/,
   );
   if (problem?.[1]) text = problem[1];
   if (projectRoot) text = text.split(`${projectRoot}/`).join("");

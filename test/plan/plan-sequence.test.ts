@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../scripts/lib/pulumi";
 import { type AccountsStack, createAccountsStack } from "../support/accounts-stack";
+import { changingSteps, jsonPreviewSteps } from "../support/preview-then-up";
 import { type CliResult, runPlanCli, stackEnvironment } from "./plan-cli";
 import { scalePreview } from "./scale-preview";
 
@@ -80,14 +81,16 @@ function plan(...args: string[]): Promise<CliResult> {
   return runPlanCli(["--stack", stack.stack, ...args], stackEnvironment(stack));
 }
 
-/** Captures the stack's real `pulumi preview --json` into a file and returns its path and steps. */
+/**
+ * Captures the stack's real `pulumi preview --json --refresh` (what the plan runs) into a file and
+ * returns its path and Twilio steps (`op Type name`, as `twilioSteps` gives them).
+ */
 async function capturePreview(name: string) {
-  const preview = await stack.cli(["preview", "--json"], { check: false });
+  const preview = await stack.cli(["preview", "--json", "--refresh"], { check: false });
   const file = join(dir, `${name}.preview.json`);
   writeFileSync(file, preview.stdout);
   captured[name] = preview.stdout;
-  const steps = (JSON.parse(preview.stdout).steps ?? []) as Array<{ op: string; urn: string }>;
-  return { file, steps };
+  return { file, steps: jsonPreviewSteps(preview.stdout) };
 }
 
 /** The plan of a captured preview, through the CLI's --from-json. */
@@ -95,8 +98,15 @@ function planFrom(file: string, format = "markdown"): Promise<CliResult> {
   return runPlanCli(["--from-json", file, "--format", format, "--stack", stack.stack]);
 }
 
-async function up(): Promise<void> {
-  await stack.pulumi(["up", "--yes", "--skip-preview"]);
+/**
+ * Deploys what was previewed, and checks that `up` changed per resource what the captured preview
+ * planned (`pulumi preview --json` lists only the steps that change something).
+ */
+async function upAsPreviewed(previewed: string[]): Promise<void> {
+  const up = await stack.pulumi(["up", "--yes", "--skip-preview", "--refresh"]);
+  expect(changingSteps(up.events), "up did what the captured preview planned").toEqual(
+    changing(previewed),
+  );
 }
 
 async function deployed() {
@@ -109,10 +119,8 @@ async function deployed() {
   return { a: of(A.id), b: of(B.id) };
 }
 
-/** Whether the raw preview replaces an attachment (issue 7: a false replace until that fix lands). */
-function replacesAttachment(steps: Array<{ op: string; urn: string }>): boolean {
-  return steps.some((s) => s.op === "replace" && s.urn.includes("twilio:ServiceNumber::"));
-}
+/** The steps that change something. */
+const changing = (steps: string[]) => steps.filter((step) => !step.startsWith("same "));
 
 describe("npm run plan through a stack's life", () => {
   it("plans the first deployment: a number bought, one adopted, two services, two attachments (exit 0)", async () => {
@@ -165,7 +173,7 @@ describe("npm run plan through a stack's life", () => {
         managedNumbersAfter: 2,
       },
     });
-    await up();
+    await upAsPreviewed(captured.steps);
   });
 
   it("plans a settings update with each changed field, old → new", async () => {
@@ -178,10 +186,12 @@ describe("npm run plan through a stack's life", () => {
     );
     expect(result.stdout).toContain("Messaging Services: 1 to update");
     expect(result.stdout).toContain("**Monthly cost: +$0.00**");
-    // Rendered as the preview says: a replaced attachment is a deletion (exit 3), none is exit 0.
-    expect(result.code).toBe(replacesAttachment(steps) ? 3 : 0);
-    expect(result.stdout.includes("> [!CAUTION]")).toBe(replacesAttachment(steps));
-    await up();
+    // Only the service changes: no attachment replaced (issue 7), so no warning block and exit 0.
+    expect(changing(steps)).toEqual([`update MessagingService ${A.id}-service`]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toContain("> [!CAUTION]");
+    expect(result.stdout).not.toContain("re-attach");
+    await upAsPreviewed(steps);
   });
 
   it("plans webhook changes of a number and a service", async () => {
@@ -204,11 +214,15 @@ describe("npm run plan through a stack's life", () => {
     expect(result.stdout).toContain(
       "**Monthly cost: +$0.00** · numbers managed: 2 → 2 (≈ $2.30/month at $1.15 per number; Messaging Services are free)",
     );
-    expect(result.code).toBe(replacesAttachment(steps) ? 3 : 0);
-    if (replacesAttachment(steps)) {
-      expect(result.stdout).toContain("detach and re-attach number `main`");
-    }
-    await up();
+    // The number and the service are updated in place; their attachment stays (issue 7).
+    expect(changing(steps)).toEqual([
+      `update MessagingService ${A.id}-service`,
+      `update PhoneNumber ${A.id}-main`,
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toContain("> [!CAUTION]");
+    expect(result.stdout).not.toContain("re-attach");
+    await upAsPreviewed(steps);
   });
 
   it("puts a release first, in the warning block, with the account name, and exits 3", async () => {
@@ -222,7 +236,7 @@ describe("npm run plan through a stack's life", () => {
     );
     const { a } = await deployed();
     const number = a?.numbers[0];
-    const { file } = await capturePreview("release");
+    const { file, steps } = await capturePreview("release");
     const result = await planFrom(file);
     expect(result.code).toBe(3);
     expect(result.stdout.split("\n").slice(0, 6).join("\n")).toBe(
@@ -242,7 +256,7 @@ describe("npm run plan through a stack's life", () => {
       `- RELEASE number \`main\` (\`${number?.phoneNumber}\`, \`${number?.sid}\`) · -$1.15/month\n`,
     );
     expect(result.stderr).toContain("this plan releases or deletes: 3 change(s) (exit 3)");
-    await up();
+    await upAsPreviewed(steps);
   });
 
   it("surfaces the program's refusal of an account removed without release, reason first (exit 1)", async () => {

@@ -1,13 +1,14 @@
 /**
  * The smallest real deployment, run by .ci/run on every Node.js line we support (the machine's,
- * 22 and 24): one account through the real Pulumi CLI against the emulator, a no-op `up`, and a
- * `destroy` that refuses to release the number. The program and the dynamic providers run on the
+ * 22 and 24): one account through the real Pulumi CLI against the emulator, a no-op `up` (each
+ * `up` held to its preview), and a `destroy` that refuses to release the number. The program and the dynamic providers run on the
  * `node` first on PATH, which .ci/run sets to the Node.js under test; the Twilio SDK names its Node
  * version in every request's User-Agent, so the test proves which Node ran the providers.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AccountsStack, createAccountsStack, twilioSteps } from "../support/accounts-stack";
 import { accountsYaml, THREE_ACCOUNTS } from "../support/accounts-yaml";
+import { previewThenUp } from "../support/preview-then-up";
 
 const account = THREE_ACCOUNTS[0];
 if (!account) throw new Error("test data: THREE_ACCOUNTS is empty");
@@ -26,7 +27,7 @@ afterAll(async () => {
 
 describe(`one account deployed with the providers running on node ${process.version}`, () => {
   it("buys the number, creates the service and attaches them", async () => {
-    const up = await stack.pulumi(["up", "--yes", "--skip-preview"]);
+    const { up } = await previewThenUp(stack);
     expect(twilioSteps(up.events)).toEqual([
       `create MessagingService ${account.id}-service`,
       `create PhoneNumber ${account.id}-main`,
@@ -47,7 +48,7 @@ describe(`one account deployed with the providers running on node ${process.vers
 
   it("makes no changing Twilio call on a second up", async () => {
     stack.emulator.requestLog.clear();
-    const up = await stack.pulumi(["up", "--yes", "--skip-preview"]);
+    const { up } = await previewThenUp(stack);
     expect(twilioSteps(up.events).every((step) => step.startsWith("same "))).toBe(true);
     expect(stack.emulator.requestLog.countMutations()).toBe(0);
   });

@@ -29,3 +29,26 @@ export async function previewThenUp(
   );
   return { preview, up };
 }
+
+/**
+ * `op Type name` of each Twilio resource step in the output of `pulumi preview --json` (a captured
+ * preview, as the plan reads it), in the form `twilioSteps` gives for engine events. That output
+ * lists only the steps that change something (no `same`); `refresh` reads are left out here too.
+ */
+export function jsonPreviewSteps(previewJson: string): string[] {
+  const steps = (JSON.parse(previewJson).steps ?? []) as Array<{ op: string; urn: string }>;
+  return steps
+    .map((step) => {
+      const parts = step.urn.split("::");
+      const type = (parts.at(-2) ?? "").split("$").pop() ?? "";
+      return { op: step.op, type, name: parts.at(-1) ?? "" };
+    })
+    .filter(
+      (s) =>
+        s.type.startsWith("pulumi-nodejs:dynamic/twilio:") &&
+        !s.type.endsWith("NumberGuard") &&
+        s.op !== "refresh",
+    )
+    .map((s) => `${s.op} ${s.type.split(":").pop()} ${s.name}`)
+    .sort();
+}

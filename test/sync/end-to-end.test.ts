@@ -10,10 +10,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { repoRoot } from "../../scripts/lib/pulumi";
+import { LOCAL_STACK_PASSPHRASE, repoRoot } from "../../scripts/lib/pulumi";
 import { type Database, migrateDatabase, openDatabase } from "../../src/db";
 import { createScratchDatabase, type ScratchDatabase } from "../db/scratch-postgres";
-import { type AccountsStack, createAccountsStack, twilioSteps } from "../support/accounts-stack";
+import { type AccountsStack, createAccountsStack } from "../support/accounts-stack";
+import { changingSteps, previewThenUp } from "../support/preview-then-up";
 
 const run = promisify(execFile);
 
@@ -35,7 +36,10 @@ const LEGACY = {
 };
 
 function accountsYaml(options: { releasePlateau?: boolean } = {}): string {
-  return `accounts:
+  // Montreal clinics: 514 and 438 are Canadian area codes (the default country is US).
+  return `defaults:
+  country: CA
+accounts:
   - id: ${DOWNTOWN.id}
     name: ${DOWNTOWN.name}
     numbers:
@@ -87,9 +91,12 @@ async function cli(script: "sync" | "adopt", args: string[]) {
       [entry, ...args, "--database-url", scratch.url],
       {
         cwd: repoRoot,
+        // What a CI job gives the sync: the backend and its passphrase (a backend named in
+        // PULUMI_BACKEND_URL never gets the local stacks' passphrase by default).
         env: {
           ...process.env,
           PULUMI_BACKEND_URL: `file://${stack.ws.stateDir}`,
+          PULUMI_CONFIG_PASSPHRASE: LOCAL_STACK_PASSPHRASE,
           DATABASE_URL: "",
         },
       },
@@ -153,7 +160,7 @@ function summary(
 describe("sync after a deployment", () => {
   it("writes the SIDs the emulator issued into new rows, printing the summary", async () => {
     stack.writeAccounts(accountsYaml());
-    await stack.pulumi(["up", "--yes", "--skip-preview"]);
+    await previewThenUp(stack);
     const sync = await cli("sync", ["--stack", stack.stack]);
     expect(sync.stderr).toBe("");
     expect(sync.stdout).toBe(summary({ created: 3 }, 2, 3, "  (2 new Account rows)"));
@@ -183,7 +190,7 @@ describe("sync after a deployment", () => {
   it("deactivates exactly the released number's row after release: true and up", async () => {
     const before = await rows();
     stack.writeAccounts(accountsYaml({ releasePlateau: true }));
-    await stack.pulumi(["up", "--yes", "--skip-preview"]);
+    await previewThenUp(stack);
     const sync = await cli("sync", ["--stack", stack.stack]);
     expect(sync.stdout).toBe(summary({ unchanged: 2, deactivated: 1 }, 2, 3));
     const after = await rows();
@@ -235,15 +242,13 @@ describe("bringing a legacy account under code", () => {
     const accountsFile = join(dir, "accounts.yaml");
     writeFileSync(accountsFile, accountsYaml({ releasePlateau: true }));
     await stack.cli(["config", "set", "accountFiles", JSON.stringify([accountsFile, adoptedFile])]);
-    const preview = await stack.pulumi(["preview"]);
-    expect(twilioSteps(preview.events).filter((step) => !step.startsWith("same "))).toEqual([
+    const numbersBefore = (await stack.twilio.incomingPhoneNumbers.list()).map((n) => n.sid).sort();
+    const { preview } = await previewThenUp(stack);
+    expect(changingSteps(preview.events)).toEqual([
       `create MessagingService ${LEGACY.id}-service`,
       `create PhoneNumber ${LEGACY.id}-main-line`,
       `create ServiceNumber ${LEGACY.id}-main-line-attachment`,
     ]);
-
-    const numbersBefore = (await stack.twilio.incomingPhoneNumbers.list()).map((n) => n.sid).sort();
-    await stack.pulumi(["up", "--yes", "--skip-preview"]);
     // Adopted, not bought: Twilio holds the same numbers as before.
     expect((await stack.twilio.incomingPhoneNumbers.list()).map((n) => n.sid).sort()).toEqual(
       numbersBefore,
