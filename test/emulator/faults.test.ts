@@ -16,11 +16,11 @@ describe("injected faults", () => {
   it("fixed latency delays every answer by at least that long", async () => {
     const client = t.client();
     await client.messaging.v1.services.list(); // warm up: the first call pays for connection set-up
-    const baseline = await timed(() => client.messaging.v1.services.list());
     t.emulator.faults.set({ latency: { ms: 150 } });
     const slow = await timed(() => client.messaging.v1.services.list());
+    // Lower bounds only: the caller waited at least the latency, and so did the emulator's own
+    // handling. (A difference against an unfaulted call measured the machine's load, not the fault.)
     expect(slow).toBeGreaterThanOrEqual(150);
-    expect(slow - baseline).toBeGreaterThanOrEqual(140);
     expect(t.exchanges.at(-1)?.durationMs).toBeGreaterThanOrEqual(150);
   });
 
