@@ -244,6 +244,8 @@ interface SizeResult {
   accounts: number;
   pulumiUp: Measurement;
   noopPreview: Measurement;
+  /** `preview --refresh`: what `npm run pulumi -- preview` and the plan run. */
+  noopRefreshPreview: Measurement;
   noopUp: Measurement;
   sequential?: Measurement;
 }
@@ -303,7 +305,7 @@ function watchStateWrites(stack: AccountsStack): () => number | undefined {
 async function timedRun(
   stack: AccountsStack,
   options: Options,
-  command: "up" | "preview",
+  command: "up" | "preview" | "preview --refresh",
 ): Promise<Measurement> {
   const ws = {
     ...stack.ws,
@@ -318,7 +320,8 @@ async function timedRun(
   const parallel = options.parallel !== undefined ? ["--parallel", String(options.parallel)] : [];
   // `up --skip-preview`, as the end-to-end tests and CI apply: a preview would run the program a
   // second time (its start-up cost again) but make no Twilio call.
-  const args = command === "up" ? ["up", "--yes", "--skip-preview"] : ["preview"];
+  const args =
+    command === "up" ? ["up", "--yes", "--skip-preview"] : command.split(" ").filter(Boolean);
   const started = performance.now();
   let result: Awaited<ReturnType<typeof runPulumiWithEvents>>;
   let stateWrites: number | undefined;
@@ -354,7 +357,7 @@ function checkNoop(m: Measurement, what: string): void {
 async function measurePulumi(
   count: number,
   options: Options,
-): Promise<Pick<SizeResult, "pulumiUp" | "noopPreview" | "noopUp">> {
+): Promise<Pick<SizeResult, "pulumiUp" | "noopPreview" | "noopRefreshPreview" | "noopUp">> {
   progress(`${count} accounts, Pulumi: creating a stack (emulator, file backend, config)`);
   const stack = await createAccountsStack({
     faults: { latency: { ms: options.latencyMs } },
@@ -377,6 +380,15 @@ async function measurePulumi(
     checkNoop(noopPreview, `the preview of the unchanged ${count}-account stack`);
     progress(`${count} accounts, Pulumi: preview done in ${seconds(noopPreview.wallMs)} s`);
 
+    // What `npm run pulumi -- preview` and `npm run plan` run: drift is seen by default, at the
+    // cost of one Twilio read per resource (docs/providers.md, "Drift").
+    progress(`${count} accounts, Pulumi: pulumi preview --refresh of the unchanged stack`);
+    const noopRefreshPreview = await timedRun(stack, options, "preview --refresh");
+    checkNoop(noopRefreshPreview, `the refreshing preview of the unchanged ${count}-account stack`);
+    progress(
+      `${count} accounts, Pulumi: preview --refresh done in ${seconds(noopRefreshPreview.wallMs)} s, ${noopRefreshPreview.calls} Twilio reads`,
+    );
+
     progress(`${count} accounts, Pulumi: no-op pulumi up`);
     const noopUp = await timedRun(stack, options, "up");
     checkNoop(noopUp, `the no-op up of ${count} accounts`);
@@ -384,7 +396,7 @@ async function measurePulumi(
     progress(
       `${count} accounts, Pulumi: no-op up done in ${seconds(noopUp.wallMs)} s, ${noopUp.mutations} mutating calls`,
     );
-    return { pulumiUp, noopPreview, noopUp };
+    return { pulumiUp, noopPreview, noopRefreshPreview, noopUp };
   } finally {
     progress(`${count} accounts, Pulumi: removing the stack`);
     await dispose();
@@ -481,6 +493,7 @@ function report(results: SizeResult[], header: string): void {
     ];
     rows.push(row("pulumi up", r.pulumiUp, true));
     rows.push(row("no-op pulumi preview", r.noopPreview, false));
+    rows.push(row("no-op preview --refresh", r.noopRefreshPreview, false));
     rows.push(row("no-op pulumi up", r.noopUp, false));
     if (r.sequential) rows.push(row("sequential (seed style)", r.sequential, true));
   }
@@ -561,6 +574,7 @@ function report(results: SizeResult[], header: string): void {
     }
     for (const [what, m] of [
       ["no-op preview", target.noopPreview],
+      ["no-op preview --refresh (npm run pulumi, plan)", target.noopRefreshPreview],
       ["no-op up", target.noopUp],
     ] as const) {
       console.log(
