@@ -159,12 +159,15 @@ export function runPulumiIn(
     let stdout = "";
     let stderr = "";
     let output = "";
-    child.stdout.on("data", (chunk: Buffer) => {
+    // Decoded as a stream, so a character split between two chunks stays whole (previews are MBs).
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
+    child.stdout.on("data", (chunk: string) => {
       stdout += chunk;
       output += chunk;
       if (options.echo) process.stderr.write(chunk);
     });
-    child.stderr.on("data", (chunk: Buffer) => {
+    child.stderr.on("data", (chunk: string) => {
       stderr += chunk;
       output += chunk;
       if (options.echo) process.stderr.write(chunk);

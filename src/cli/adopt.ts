@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import { ConfigError } from "../config/errors";
 import { type Database, openDatabase } from "../db";
 import { planAdoption, readLegacyRows } from "../sync/adopt";
+import { type CliIo, processIo, runAsMain } from "./io";
 
 const USAGE = `Usage: npm run adopt -- --out FILE [--database-url URL] [--force]
 
@@ -26,14 +27,9 @@ Then: add FILE to the stack's accountFiles, \`pulumi preview\` (adoptions only),
 
 Exit codes: 0 written (or nothing to adopt), 1 refused or failed (nothing written), 2 usage error.`;
 
-export interface AdoptCliIo {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
-
 export async function runAdoptCli(
   args: readonly string[],
-  io: AdoptCliIo,
+  io: CliIo,
   /** An open database to use instead of opening one (tests of the embedded database). */
   injected: { database?: Database } = {},
 ): Promise<number> {
@@ -109,17 +105,4 @@ export async function runAdoptCli(
   }
 }
 
-if (require.main === module) {
-  runAdoptCli(process.argv.slice(2), {
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
-  }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error) => {
-      process.stderr.write(`adopt failed: ${error instanceof Error ? error.stack : error}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runAsMain("adopt", (args) => runAdoptCli(args, processIo));

@@ -13,6 +13,7 @@ import { buildPlan, EXIT, exitCodeOf, type Plan } from "../plan/model";
 import { parsePreviewJson } from "../plan/preview-json";
 import { renderJson, renderMarkdown, renderText } from "../plan/render";
 import { LOCAL_STACK, runPreview } from "../plan/run-preview";
+import type { CliIo } from "./io";
 
 const USAGE = `Usage: npm run plan -- --stack <name> [options]
 
@@ -46,9 +47,7 @@ number or deletes a Messaging Service or an attachment, 1 an error (e.g. invalid
 const FORMATS = ["markdown", "text", "json"] as const;
 type Format = (typeof FORMATS)[number];
 
-export interface PlanIo {
-  out: (text: string) => void;
-  err: (text: string) => void;
+export interface PlanIo extends CliIo {
   /** The user's working directory (npm sets INIT_CWD): relative --accounts paths start there. */
   cwd: string;
 }

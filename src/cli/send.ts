@@ -13,6 +13,7 @@ import {
   SmsSenderError,
 } from "../sender";
 import { twilioCredentialsFromEnv } from "../twilio/client";
+import { type CliIo, processIo, runAsMain } from "./io";
 
 const USAGE = `Usage: npm run send -- (--account ID | --vapi-phone-id ID) --to E164 --body TEXT [--json]
 
@@ -36,9 +37,7 @@ TWILIO_API_KEY + TWILIO_API_SECRET); TWILIO_BASE_URL sends to the emulator inste
 Exit codes: 0 sent, 1 not sent (reason printed), 2 usage error or a recipient/body refused
 before any call.`;
 
-export interface SendCliIo {
-  out: (text: string) => void;
-  err: (text: string) => void;
+export interface SendCliIo extends CliIo {
   env?: NodeJS.ProcessEnv;
 }
 
@@ -156,17 +155,4 @@ export async function runSendCli(args: readonly string[], io: SendCliIo): Promis
   }
 }
 
-if (require.main === module) {
-  runSendCli(process.argv.slice(2), {
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
-  }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error) => {
-      process.stderr.write(`send failed: ${error instanceof Error ? error.stack : error}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runAsMain("send", (args) => runSendCli(args, processIo));

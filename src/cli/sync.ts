@@ -9,6 +9,7 @@ import { type StackOutputs, StackOutputsError } from "../sync/contract";
 import { readOutputsFile, readStackOutputs } from "../sync/read-outputs";
 import { isClean, renderJson, renderSummary } from "../sync/report";
 import { syncStackOutputs } from "../sync/sync";
+import { type CliIo, processIo, runAsMain } from "./io";
 
 const USAGE = `Usage: npm run sync -- (--stack NAME | --outputs FILE) [--database-url URL] [--dry-run] [--json]
 
@@ -29,11 +30,6 @@ deleted. A second run changes nothing.
 
 Exit codes: 0 clean, 1 unmatched or conflicting numbers (listed) or a failure (nothing
 written), 2 usage error.`;
-
-export interface SyncCliIo {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
 
 interface SyncArgs {
   stack?: string;
@@ -81,7 +77,7 @@ function parse(args: readonly string[]): SyncArgs | "help" | string {
 /** Runs the command; returns the exit code. */
 export async function runSyncCli(
   args: readonly string[],
-  io: SyncCliIo,
+  io: CliIo,
   /** An open database to use instead of opening one (tests of the embedded database). */
   injected: { database?: Database } = {},
 ): Promise<number> {
@@ -158,17 +154,4 @@ function explain(error: unknown): string {
   return message.trim();
 }
 
-if (require.main === module) {
-  runSyncCli(process.argv.slice(2), {
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
-  }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error) => {
-      process.stderr.write(`sync failed: ${error instanceof Error ? error.stack : error}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runAsMain("sync", (args) => runSyncCli(args, processIo));

@@ -5,6 +5,7 @@
 import { resolve } from "node:path";
 import { ConfigError } from "../config/errors";
 import { loadAccountsFiles } from "../config/load";
+import { type CliIo, processIo } from "./io";
 
 const USAGE = `Usage: npm run validate -- <file.yaml> [more.yaml ...]
 
@@ -23,11 +24,6 @@ Exit codes: 0 all files valid, 1 problems found, 2 usage error.
 
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
-}
-
-export interface CliIo {
-  out: (text: string) => void;
-  err: (text: string) => void;
 }
 
 /** Runs the command; returns the exit code. */
@@ -68,8 +64,5 @@ export function runValidate(args: readonly string[], io: CliIo): number {
 }
 
 if (require.main === module) {
-  process.exitCode = runValidate(process.argv.slice(2), {
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
-  });
+  process.exitCode = runValidate(process.argv.slice(2), processIo);
 }

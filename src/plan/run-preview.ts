@@ -11,12 +11,11 @@
  * so the override goes into a temporary copy of that file passed with `--config-file`; the stack's
  * own file is never written (docs/plan.md).
  */
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
-import { repoRoot } from "../../scripts/lib/pulumi";
+import { repoRoot, runPulumiIn } from "../../scripts/lib/pulumi";
 import { userCommandEnvironment } from "../../scripts/lib/pulumi-wrapper";
 import { DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN } from "../emulator/auth";
 
@@ -99,7 +98,7 @@ function configWithAccounts(dir: string, stack: string, files: string[], cwd: st
 export async function runPreview(request: PreviewRequest): Promise<PreviewRun> {
   const log = request.log ?? (() => {});
   const tempDir = mkdtempSync(join(tmpdir(), "plan-"));
-  const args = ["preview", "--json", "--non-interactive", "--stack", request.stack];
+  const args = ["preview", "--json", "--stack", request.stack];
   if (request.refresh) args.push("--refresh");
   const env = { ...previewEnvironment(request.stack, args), ...request.env };
   if (request.accounts && request.accounts.length > 0) {
@@ -115,26 +114,9 @@ export async function runPreview(request: PreviewRequest): Promise<PreviewRun> {
   );
   const heartbeat = setInterval(() => log(`  still previewing (${seconds()} s)`), 15_000);
   try {
-    return await new Promise<PreviewRun>((resolvePromise, reject) => {
-      const child = spawn(join(env.PULUMI_CLI_BIN ?? "", "pulumi"), args, {
-        cwd: repoRoot,
-        env,
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      const stdout: Buffer[] = [];
-      const stderr: Buffer[] = [];
-      child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
-      child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
-      child.on("error", reject);
-      child.on("close", (code) => {
-        log(`pulumi preview finished in ${seconds()} s (exit ${code ?? "killed"})`);
-        resolvePromise({
-          code: code ?? 1,
-          stdout: Buffer.concat(stdout).toString("utf8"),
-          stderr: Buffer.concat(stderr).toString("utf8"),
-        });
-      });
-    });
+    const run = await runPulumiIn(env, repoRoot, args, { check: false });
+    log(`pulumi preview finished in ${seconds()} s (exit ${run.code})`);
+    return { code: run.code, stdout: run.stdout, stderr: run.stderr };
   } finally {
     clearInterval(heartbeat);
     rmSync(tempDir, { recursive: true, force: true });
