@@ -19,6 +19,7 @@ import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { homedir, hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { isProcessAlive } from "../../src/util/process-alive";
 
 export const RECOVER_HELP = `Usage: npm run pulumi -- recover --stack <stack>
 
@@ -106,15 +107,6 @@ function locksOf(backendDir: string, stack: string): LockContent[] {
     });
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 export async function recoverStack(
   stack: string,
   backendUrl: string | undefined,
@@ -126,7 +118,7 @@ export async function recoverStack(
   let clearedLocks = 0;
   if (backendDir) {
     const live = locksOf(backendDir, stack).filter(
-      (lock) => lock.hostname === hostname() && isAlive(lock.pid),
+      (lock) => lock.hostname === hostname() && isProcessAlive(lock.pid),
     );
     if (live.length > 0) {
       const [lock] = live;

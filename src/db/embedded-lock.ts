@@ -5,6 +5,7 @@
  */
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
+import { isProcessAlive } from "../util/process-alive";
 
 const POLL_MS = 100;
 
@@ -14,15 +15,6 @@ function ownerOf(lockFile: string): number | undefined {
     return Number.isFinite(pid) ? pid : undefined;
   } catch {
     return undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 
@@ -54,7 +46,7 @@ export async function acquireEmbeddedLock(
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
     const owner = ownerOf(lockFile);
-    if (owner === undefined || !isAlive(owner)) {
+    if (owner === undefined || !isProcessAlive(owner)) {
       // Left behind by a process that is gone (or half-written this instant: retry shortly).
       if (owner !== undefined) rmSync(lockFile, { force: true });
       await sleep(owner === undefined ? POLL_MS : 0);
