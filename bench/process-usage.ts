@@ -9,7 +9,7 @@
  * process's last moments is missed). Linux only; elsewhere the figures are absent.
  */
 import { readFileSync } from "node:fs";
-import { descendants } from "../scripts/lib/process-tree";
+import { descendants } from "../src/pulumi/process-tree";
 
 export type Role = "cli" | "program" | "provider";
 export type PeakMemory = Partial<Record<Role, number>>;

@@ -6,7 +6,7 @@
  * For each size (default 10 and 100 accounts; one number bought by area code, one Messaging
  * Service and one attachment per account):
  *   1. `pulumi up` of the project's program (the real CLI with the project's settings from
- *      scripts/lib/pulumi.ts, on a fresh stack and emulator made as the end-to-end tests make them:
+ *      src/pulumi/environment.ts, on a fresh stack and emulator made as the end-to-end tests make them:
  *      test/support/accounts-stack.ts), then a `pulumi preview` of the unchanged stack (what a
  *      pull request waits for) and a no-op `up`;
  *   2. the sequential seed-style script on a fresh emulator with the same latency.
@@ -22,14 +22,10 @@ import { existsSync, readdirSync, statSync, watch } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { parseArgs } from "node:util";
-import {
-  DEFAULT_PARALLEL,
-  type EngineEvent,
-  ensurePulumiCli,
-  runPulumiWithEvents,
-} from "../scripts/lib/pulumi";
 import type { EmulatorState } from "../src/emulator/models/state";
 import { DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, startEmulator } from "../src/emulator/server";
+import { DEFAULT_PARALLEL, ensurePulumiCli } from "../src/pulumi/environment";
+import { type EngineEvent, runPulumiWithEvents } from "../src/pulumi/events";
 import { createTwilioClient } from "../src/twilio/client";
 import { type AccountsStack, createAccountsStack } from "../test/support/accounts-stack";
 import { accountsYaml, type TestAccount } from "../test/support/accounts-yaml";
@@ -61,7 +57,7 @@ Measures provisioning N new accounts (one number bought by area code, one Messag
 attachment each) with \`pulumi up\` (real CLI, local file backend) and with a sequential script in
 the seed's style (official twilio SDK, one call after another), each against a fresh local Twilio
 emulator that delays every API answer; then a \`pulumi preview\` of the unchanged stack and a
-no-op \`pulumi up\`. Pulumi runs with the project's settings from scripts/lib/pulumi.ts (state
+no-op \`pulumi up\`. Pulumi runs with the project's settings from src/pulumi/environment.ts (state
 written once per run, --parallel ${DEFAULT_PARALLEL}). Prints wall time, Twilio calls per account,
 mutating calls, peak memory and CPU time of the CLI, the program and the provider process, state
 size and state writes, and whether the targets were met.

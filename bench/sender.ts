@@ -77,7 +77,7 @@ async function startEmulatorProcess(): Promise<{ baseUrl: string; child: ChildPr
   const tsx = join(__dirname, "..", "node_modules", ".bin", "tsx");
   const child = spawn(
     tsx,
-    [join(__dirname, "..", "src", "emulator", "cli.ts"), "--port", `${port}`],
+    [join(__dirname, "..", "src", "cli", "emulator.ts"), "--port", `${port}`],
     {
       stdio: ["ignore", "pipe", "ignore"],
     },

@@ -18,9 +18,8 @@ import { guardKey, NumberGuard } from "../providers/number-guard";
 import { FORBIDDEN_SECRET_KEYS } from "../providers/twilio-session";
 import { ConfigError } from "../src/config/errors";
 import { loadAccountsFiles, type ResolvedConfig } from "../src/config/load";
+import { repoRoot } from "../src/util/repo-root";
 import { AccountResources } from "./account";
-
-const projectRoot = resolve(__dirname, "..");
 
 function accountFiles(config: pulumi.Config): string[] {
   const raw = config.get("accountFiles");
@@ -33,7 +32,7 @@ function accountFiles(config: pulumi.Config): string[] {
   if (!Array.isArray(list) || list.some((item) => typeof item !== "string")) {
     throw new pulumi.RunError("accountFiles must be a JSON list of paths or comma-separated paths");
   }
-  return list.map((path: string) => resolve(projectRoot, path.trim()));
+  return list.map((path: string) => resolve(repoRoot, path.trim()));
 }
 
 function loadConfig(files: string[]): ResolvedConfig {

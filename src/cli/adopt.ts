@@ -5,11 +5,18 @@
  * Exit codes: 0 written (or nothing to adopt), 1 refused or failed (nothing written), 2 usage error.
  */
 import { existsSync, writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { ConfigError } from "../config/errors";
 import { type Database, openDatabase } from "../db";
 import { planAdoption, readLegacyRows } from "../sync/adopt";
-import { type CliIo, processIo, runAsMain } from "./io";
+import {
+  type CommandIoInput,
+  defineCommand,
+  EXIT,
+  main,
+  resolvePath,
+  runCommand,
+  UsageError,
+} from "./command";
 
 const USAGE = `Usage: npm run adopt -- --out FILE [--database-url URL] [--force]
 
@@ -20,89 +27,82 @@ program before it is written. Reads the database only; calls no Twilio API.
 Then: add FILE to the stack's accountFiles, \`pulumi preview\` (adoptions only), \`pulumi up\`,
 \`npm run sync\` (docs/sync.md).
 
-  --out FILE           the accounts YAML to write
+  --out FILE           the accounts YAML to write (a relative path starts where you run npm)
   --database-url URL   PostgreSQL (default: DATABASE_URL; unset: the embedded database in .local/db/)
   --force              overwrite FILE if it exists
   -h, --help           this text
 
 Exit codes: 0 written (or nothing to adopt), 1 refused or failed (nothing written), 2 usage error.`;
 
-export async function runAdoptCli(
-  args: readonly string[],
-  io: CliIo,
-  /** An open database to use instead of opening one (tests of the embedded database). */
-  injected: { database?: Database } = {},
-): Promise<number> {
-  let values: { out?: string; "database-url"?: string; force?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      options: {
-        out: { type: "string" },
-        "database-url": { type: "string" },
-        force: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    io.err(`error: ${(error as Error).message}\n\n${USAGE}\n`);
-    return 2;
-  }
-  if (values.help) {
-    io.out(`${USAGE}\n`);
-    return 0;
-  }
-  const out = values.out;
-  if (!out) {
-    io.err(`error: --out FILE is required\n\n${USAGE}\n`);
-    return 2;
-  }
-  if (existsSync(out) && !values.force) {
-    io.err(`error: ${out} exists; pass --force to overwrite it\nNothing was written.\n`);
-    return 1;
-  }
+/** The adopt command; `injected.database` is an open database to use instead of opening one (tests). */
+export function adoptCommand(injected: { database?: Database } = {}) {
+  return defineCommand({
+    script: "adopt",
+    usage: USAGE,
+    options: {
+      out: { type: "string" },
+      "database-url": { type: "string" },
+      force: { type: "boolean" },
+    },
+    async run({ values }, io) {
+      const out = values.out;
+      if (!out) throw new UsageError("--out FILE is required");
+      const target = resolvePath(io, out);
+      if (existsSync(target) && !values.force) {
+        io.err(`error: ${out} exists; pass --force to overwrite it\nNothing was written.\n`);
+        return EXIT.failure;
+      }
 
-  let db: Database | undefined;
-  try {
-    db =
-      injected.database ??
-      (await openDatabase({
-        databaseUrl: values["database-url"],
-        onProgress: (message) => io.err(`${message}\n`),
-      }));
-    const rows = await readLegacyRows(db);
-    const plan = planAdoption(rows, out, db.location);
-    for (const row of plan.skippedInactive) {
-      io.err(
-        `skipped inactive row: account ${row.accountId}, ${row.phoneNumber} (${row.twilioPhoneNumberSid}); set isActive to adopt it\n`,
-      );
-    }
-    const accounts = plan.config.accounts;
-    if (accounts.length === 0) {
-      io.out(
-        `Nothing to adopt: no active row in ${db.location} has a number SID without a Messaging Service SID. ${out} not written.\n`,
-      );
-      return 0;
-    }
-    writeFileSync(out, plan.yaml);
-    const numbers = accounts.reduce((sum, a) => sum + a.numbers.length, 0);
-    io.out(
-      `Wrote ${out}: ${accounts.length} account(s) adopting ${numbers} number(s) from ${db.location}.\n` +
-        "Next: add it to the stack's accountFiles, `pulumi preview` (adoptions only), `pulumi up`, `npm run sync`.\n",
-    );
-    return 0;
-  } catch (error) {
-    const reason =
-      error instanceof ConfigError
-        ? `the database holds rows the accounts YAML cannot express:\n${error.message}`
-        : (error as Error).message;
-    io.err(`error: ${reason}\nNothing was written.\n`);
-    return 1;
-  } finally {
-    if (db !== injected.database) await db?.close();
-  }
+      let db: Database | undefined;
+      try {
+        db =
+          injected.database ??
+          (await openDatabase({
+            databaseUrl: values["database-url"],
+            onProgress: (message) => io.err(`${message}\n`),
+          }));
+        const rows = await readLegacyRows(db);
+        const plan = planAdoption(rows, out, db.location);
+        for (const row of plan.skippedInactive) {
+          io.err(
+            `skipped inactive row: account ${row.accountId}, ${row.phoneNumber} (${row.twilioPhoneNumberSid}); set isActive to adopt it\n`,
+          );
+        }
+        const accounts = plan.config.accounts;
+        if (accounts.length === 0) {
+          io.out(
+            `Nothing to adopt: no active row in ${db.location} has a number SID without a Messaging Service SID. ${out} not written.\n`,
+          );
+          return EXIT.ok;
+        }
+        writeFileSync(target, plan.yaml);
+        const numbers = accounts.reduce((sum, a) => sum + a.numbers.length, 0);
+        io.out(
+          `Wrote ${out}: ${accounts.length} account(s) adopting ${numbers} number(s) from ${db.location}.\n` +
+            "Next: add it to the stack's accountFiles, `pulumi preview` (adoptions only), `pulumi up`, `npm run sync`.\n",
+        );
+        return EXIT.ok;
+      } catch (error) {
+        const reason =
+          error instanceof ConfigError
+            ? `the database holds rows the accounts YAML cannot express:\n${error.message}`
+            : (error as Error).message;
+        io.err(`error: ${reason}\nNothing was written.\n`);
+        return EXIT.failure;
+      } finally {
+        if (db !== injected.database) await db?.close();
+      }
+    },
+  });
 }
 
-if (require.main === module) runAsMain("adopt", (args) => runAdoptCli(args, processIo));
+/** Runs the command in process; resolves with the exit code. */
+export function runAdoptCli(
+  args: readonly string[],
+  io: CommandIoInput,
+  injected: { database?: Database } = {},
+): Promise<number> {
+  return runCommand(adoptCommand(injected), args, io);
+}
+
+if (require.main === module) main(adoptCommand());

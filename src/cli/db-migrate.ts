@@ -2,10 +2,10 @@
  * `npm run db:migrate -- [--database-url URL]`: applies the committed migrations (src/db/migrations)
  * and records them in `_prisma_migrations` as `prisma migrate deploy` would. Idempotent.
  */
-import { parseArgs } from "node:util";
 import { migrateDatabase } from "../db";
+import { defineCommand, EXIT, main } from "./command";
 
-const HELP = `Usage: npm run db:migrate -- [--database-url URL]
+const USAGE = `Usage: npm run db:migrate -- [--database-url URL]
 
 Applies the migrations in src/db/migrations that the database has not recorded yet, each in one
 transaction, and records them in _prisma_migrations exactly as \`prisma migrate deploy\` does
@@ -17,33 +17,23 @@ transaction, and records them in _prisma_migrations exactly as \`prisma migrate 
 
 Exit codes: 0 migrated (or nothing to do), 1 a migration failed (rolled back), 2 usage error.`;
 
-async function main(): Promise<number> {
-  let values: { "database-url"?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      options: { "database-url": { type: "string" }, help: { type: "boolean", short: "h" } },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  try {
-    const result = await migrateDatabase({ databaseUrl: values["database-url"] });
-    for (const name of result.applied) console.log(`applied ${name}`);
-    console.log(
-      `${result.location}: ${result.applied.length} migration(s) applied, ${result.alreadyApplied.length} already applied`,
-    );
-    return 0;
-  } catch (error) {
-    console.error(`db:migrate failed: ${(error as Error).message}`);
-    return 1;
-  }
-}
+export const dbMigrateCommand = defineCommand({
+  script: "db:migrate",
+  usage: USAGE,
+  options: { "database-url": { type: "string" } },
+  async run({ values }, io) {
+    try {
+      const result = await migrateDatabase({ databaseUrl: values["database-url"] });
+      for (const name of result.applied) io.out(`applied ${name}\n`);
+      io.out(
+        `${result.location}: ${result.applied.length} migration(s) applied, ${result.alreadyApplied.length} already applied\n`,
+      );
+      return EXIT.ok;
+    } catch (error) {
+      io.err(`db:migrate failed: ${(error as Error).message}\n`);
+      return EXIT.failure;
+    }
+  },
+});
 
-main().then((code) => process.exit(code));
+if (require.main === module) main(dbMigrateCommand);

@@ -4,16 +4,17 @@
  * deploy and sync. Exit codes: 0 sent, 1 not sent (no service, Twilio refused, …), 2 usage error
  * or input the sender refuses before any call (recipient, body).
  */
-import { parseArgs } from "node:util";
-import { type Database, openDatabase } from "../db";
+import { openDatabase } from "../db";
 import {
   createSmsSender,
   SendOutcomeUnknownError,
   type SmsResult,
   SmsSenderError,
 } from "../sender";
+import { openOnFirstUse } from "../sender/lazy-database";
 import { twilioCredentialsFromEnv } from "../twilio/client";
-import { type CliIo, processIo, runAsMain } from "./io";
+import { plural } from "../util/plural";
+import { type CommandIoInput, defineCommand, EXIT, main, runCommand, UsageError } from "./command";
 
 const USAGE = `Usage: npm run send -- (--account ID | --vapi-phone-id ID) --to E164 --body TEXT [--json]
 
@@ -37,122 +38,82 @@ TWILIO_API_KEY + TWILIO_API_SECRET); TWILIO_BASE_URL sends to the emulator inste
 Exit codes: 0 sent, 1 not sent (reason printed), 2 usage error or a recipient/body refused
 before any call.`;
 
-export interface SendCliIo extends CliIo {
-  env?: NodeJS.ProcessEnv;
-}
-
-interface SendArgs {
-  target: { accountId: string } | { vapiPhoneId: string };
-  to: string;
-  body: string;
-  databaseUrl?: string;
-  json: boolean;
-}
-
 /** Refused before any call: what the person typed, so a usage error (exit 2). */
 const INPUT_ERRORS = new Set(["INVALID_RECIPIENT", "EMPTY_BODY", "BODY_TOO_LONG"]);
 
-function parse(args: readonly string[]): SendArgs | "help" | string {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      options: {
-        account: { type: "string" },
-        "vapi-phone-id": { type: "string" },
-        to: { type: "string" },
-        body: { type: "string" },
-        "database-url": { type: "string" },
-        json: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    return (error as Error).message;
-  }
-  if (values.help) return "help";
-  const account = values.account as string | undefined;
-  const vapiPhoneId = values["vapi-phone-id"] as string | undefined;
-  if ((account === undefined) === (vapiPhoneId === undefined))
-    return "give exactly one of --account ID or --vapi-phone-id ID";
-  if (account === "" || vapiPhoneId === "") return "--account and --vapi-phone-id need a value";
-  const to = values.to as string | undefined;
-  const body = values.body as string | undefined;
-  if (to === undefined) return "--to is required (the recipient, e.g. +15145550123)";
-  if (body === undefined) return "--body is required (the message text)";
-  return {
-    target: account !== undefined ? { accountId: account } : { vapiPhoneId: vapiPhoneId as string },
-    to,
-    body,
-    databaseUrl: values["database-url"] as string | undefined,
-    json: values.json === true,
-  };
-}
+type Target = { accountId: string } | { vapiPhoneId: string };
 
-function renderResult(result: SmsResult, target: SendArgs["target"]): string {
+function renderResult(result: SmsResult, target: Target): string {
   const who =
     "accountId" in target ? `account ${target.accountId}` : `Vapi phone ${target.vapiPhoneId}`;
-  const segments = `${result.segments} segment${result.segments === 1 ? "" : "s"} ${result.encoding}`;
+  const segments = `${plural(result.segments, "segment")} ${result.encoding}`;
   return `Sent ${result.sid} through Messaging Service ${result.messagingServiceSid} (${who}): status ${result.status}, ${segments}, estimated $${result.estimatedCostUsd}`;
 }
 
-/** Runs the command; returns the exit code. */
-export async function runSendCli(args: readonly string[], io: SendCliIo): Promise<number> {
-  const parsed = parse(args);
-  if (parsed === "help") {
-    io.out(`${USAGE}\n`);
-    return 0;
-  }
-  if (typeof parsed === "string") {
-    io.err(`error: ${parsed}\n\n${USAGE}\n`);
-    return 2;
-  }
-  let credentials: ReturnType<typeof twilioCredentialsFromEnv>;
-  try {
-    credentials = twilioCredentialsFromEnv(io.env ?? process.env);
-  } catch (error) {
-    io.err(`error: ${(error as Error).message}\nNothing was sent.\n`);
-    return 2;
-  }
+export const sendCommand = defineCommand({
+  script: "send",
+  usage: USAGE,
+  options: {
+    account: { type: "string" },
+    "vapi-phone-id": { type: "string" },
+    to: { type: "string" },
+    body: { type: "string" },
+    "database-url": { type: "string" },
+    json: { type: "boolean" },
+  },
+  async run({ values }, io) {
+    const { account, to, body } = values;
+    const vapiPhoneId = values["vapi-phone-id"];
+    if ((account === undefined) === (vapiPhoneId === undefined))
+      throw new UsageError("give exactly one of --account ID or --vapi-phone-id ID");
+    if (account === "" || vapiPhoneId === "")
+      throw new UsageError("--account and --vapi-phone-id need a value");
+    if (to === undefined)
+      throw new UsageError("--to is required (the recipient, e.g. +15145550123)");
+    if (body === undefined) throw new UsageError("--body is required (the message text)");
+    const target: Target =
+      account !== undefined ? { accountId: account } : { vapiPhoneId: vapiPhoneId as string };
 
-  let db: Promise<Database> | undefined;
-  const sender = createSmsSender({
-    prisma: {
-      vapiPhoneNumber: {
-        async findFirst(query) {
-          db ??= openDatabase({ databaseUrl: parsed.databaseUrl });
-          return (await db).prisma.vapiPhoneNumber.findFirst(query);
-        },
-      },
-    },
-    twilio: credentials,
-  });
-  try {
-    const { to, body } = parsed;
-    const result =
-      "accountId" in parsed.target
-        ? await sender.sendSms({ accountId: parsed.target.accountId, to, body })
-        : await sender.sendSmsByVapiPhoneId({ vapiPhoneId: parsed.target.vapiPhoneId, to, body });
-    io.out(
-      parsed.json
-        ? `${JSON.stringify(result, null, 2)}\n`
-        : `${renderResult(result, parsed.target)}\n`,
-    );
-    return 0;
-  } catch (error) {
-    if (error instanceof SmsSenderError) {
-      const sent = error instanceof SendOutcomeUnknownError ? "" : "\nNothing was sent.";
-      io.err(`error: ${error.message}${sent}\n`);
-      return INPUT_ERRORS.has(error.code) ? 2 : 1;
+    let credentials: ReturnType<typeof twilioCredentialsFromEnv>;
+    try {
+      credentials = twilioCredentialsFromEnv(io.env);
+    } catch (error) {
+      io.err(`error: ${(error as Error).message}\nNothing was sent.\n`);
+      return EXIT.usage;
     }
-    io.err(`error: ${error instanceof Error ? error.message : String(error)}\nNothing was sent.\n`);
-    return 1;
-  } finally {
-    await sender.close();
-    await (await db?.catch(() => undefined))?.close();
-  }
+
+    // The database opens with the first lookup (embedded or PostgreSQL, as npm run sync opens it).
+    const database = openOnFirstUse(() => openDatabase({ databaseUrl: values["database-url"] }));
+    const sender = createSmsSender({ prisma: database.prisma, twilio: credentials });
+    try {
+      const result =
+        "accountId" in target
+          ? await sender.sendSms({ accountId: target.accountId, to, body })
+          : await sender.sendSmsByVapiPhoneId({ vapiPhoneId: target.vapiPhoneId, to, body });
+      io.out(
+        values.json ? `${JSON.stringify(result, null, 2)}\n` : `${renderResult(result, target)}\n`,
+      );
+      return EXIT.ok;
+    } catch (error) {
+      if (error instanceof SmsSenderError) {
+        const sent = error instanceof SendOutcomeUnknownError ? "" : "\nNothing was sent.";
+        io.err(`error: ${error.message}${sent}\n`);
+        return INPUT_ERRORS.has(error.code) ? EXIT.usage : EXIT.failure;
+      }
+      io.err(
+        `error: ${error instanceof Error ? error.message : String(error)}\nNothing was sent.\n`,
+      );
+      return EXIT.failure;
+    } finally {
+      await sender.close();
+      await database.close();
+    }
+  },
+});
+
+/** Runs the command in process; resolves with the exit code. */
+export function runSendCli(args: readonly string[], io: CommandIoInput): Promise<number> {
+  return runCommand(sendCommand, args, io);
 }
 
-if (require.main === module) runAsMain("send", (args) => runSendCli(args, processIo));
+if (require.main === module) main(sendCommand);

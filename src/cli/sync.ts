@@ -3,13 +3,20 @@
  * writes the SIDs of a deployed stack into `VapiPhoneNumber` rows (docs/sync.md).
  * Exit codes: 0 clean, 1 unmatched or conflicting numbers or a failure, 2 usage error.
  */
-import { parseArgs } from "node:util";
 import { type Database, openDatabase } from "../db";
 import { type StackOutputs, StackOutputsError } from "../sync/contract";
 import { readOutputsFile, readStackOutputs } from "../sync/read-outputs";
 import { isClean, renderJson, renderSummary } from "../sync/report";
 import { syncStackOutputs } from "../sync/sync";
-import { type CliIo, processIo, runAsMain } from "./io";
+import {
+  type CommandIoInput,
+  defineCommand,
+  EXIT,
+  main,
+  resolvePath,
+  runCommand,
+  UsageError,
+} from "./command";
 
 const USAGE = `Usage: npm run sync -- (--stack NAME | --outputs FILE) [--database-url URL] [--dry-run] [--json]
 
@@ -20,8 +27,10 @@ if missing) is created. Released numbers: both SIDs cleared, isActive false; row
 deleted. A second run changes nothing.
 
   --stack NAME         read \`pulumi stack output --json\` of this stack (PULUMI_BACKEND_URL, or
-                       the local backend .local/pulumi-state)
+                       the local backend .local/pulumi-state; "local", npm start's stack, is
+                       always on the local backend)
   --outputs FILE       read a file holding what \`pulumi stack output --json\` printed
+                       (a relative path starts where you run npm)
   --database-url URL   PostgreSQL (default: DATABASE_URL; unset: the embedded database in
                        .local/db/, created and migrated on first use)
   --dry-run            report what would change; write nothing
@@ -31,102 +40,74 @@ deleted. A second run changes nothing.
 Exit codes: 0 clean, 1 unmatched or conflicting numbers (listed) or a failure (nothing
 written), 2 usage error.`;
 
-interface SyncArgs {
-  stack?: string;
-  outputs?: string;
-  databaseUrl?: string;
-  dryRun: boolean;
-  json: boolean;
+/** The sync command; `injected.database` is an open database to use instead of opening one (tests). */
+export function syncCommand(injected: { database?: Database } = {}) {
+  return defineCommand({
+    script: "sync",
+    usage: USAGE,
+    options: {
+      stack: { type: "string" },
+      outputs: { type: "string" },
+      "database-url": { type: "string" },
+      "dry-run": { type: "boolean" },
+      json: { type: "boolean" },
+    },
+    async run({ values }, io) {
+      const { stack, outputs: outputsFile } = values;
+      if ((stack === undefined) === (outputsFile === undefined)) {
+        throw new UsageError("give exactly one of --stack NAME or --outputs FILE");
+      }
+      if (stack === "" || outputsFile === "") {
+        throw new UsageError("--stack and --outputs need a value");
+      }
+
+      let outputs: StackOutputs;
+      const source = stack !== undefined ? `stack ${stack}` : `${outputsFile}`;
+      try {
+        outputs =
+          stack !== undefined
+            ? await readStackOutputs(stack)
+            : await readOutputsFile(resolvePath(io, outputsFile as string));
+      } catch (error) {
+        if (error instanceof StackOutputsError) {
+          io.err(`error: ${error.message}\nNothing was written.\n`);
+          return EXIT.failure;
+        }
+        throw error;
+      }
+
+      let db: Database | undefined;
+      try {
+        db =
+          injected.database ??
+          (await openDatabase({
+            databaseUrl: values["database-url"],
+            onProgress: (message) => io.err(`${message}\n`),
+          }));
+        const result = await syncStackOutputs(db, outputs, { dryRun: values["dry-run"] === true });
+        io.out(
+          values.json
+            ? `${renderJson(result.report)}\n`
+            : `${renderSummary(result, source, db.location)}\n`,
+        );
+        return isClean(result.report) ? EXIT.ok : EXIT.failure;
+      } catch (error) {
+        io.err(`error: ${explain(error)}\nNothing was written.\n`);
+        return EXIT.failure;
+      } finally {
+        if (db !== injected.database) await db?.close();
+      }
+    },
+  });
 }
 
-function parse(args: readonly string[]): SyncArgs | "help" | string {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      options: {
-        stack: { type: "string" },
-        outputs: { type: "string" },
-        "database-url": { type: "string" },
-        "dry-run": { type: "boolean" },
-        json: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    return (error as Error).message;
-  }
-  if (values.help) return "help";
-  const stack = values.stack as string | undefined;
-  const outputs = values.outputs as string | undefined;
-  if ((stack === undefined) === (outputs === undefined)) {
-    return "give exactly one of --stack NAME or --outputs FILE";
-  }
-  if (stack === "" || outputs === "") return "--stack and --outputs need a value";
-  return {
-    stack,
-    outputs,
-    databaseUrl: values["database-url"] as string | undefined,
-    dryRun: values["dry-run"] === true,
-    json: values.json === true,
-  };
-}
-
-/** Runs the command; returns the exit code. */
-export async function runSyncCli(
+/** Runs the command in process; resolves with the exit code. */
+export function runSyncCli(
   args: readonly string[],
-  io: CliIo,
-  /** An open database to use instead of opening one (tests of the embedded database). */
+  io: CommandIoInput,
   injected: { database?: Database } = {},
 ): Promise<number> {
-  const parsed = parse(args);
-  if (parsed === "help") {
-    io.out(`${USAGE}\n`);
-    return 0;
-  }
-  if (typeof parsed === "string") {
-    io.err(`error: ${parsed}\n\n${USAGE}\n`);
-    return 2;
-  }
-
-  let outputs: StackOutputs;
-  const source = parsed.stack !== undefined ? `stack ${parsed.stack}` : `${parsed.outputs}`;
-  try {
-    outputs =
-      parsed.stack !== undefined
-        ? await readStackOutputs(parsed.stack)
-        : await readOutputsFile(parsed.outputs as string);
-  } catch (error) {
-    if (error instanceof StackOutputsError) {
-      io.err(`error: ${error.message}\nNothing was written.\n`);
-      return 1;
-    }
-    throw error;
-  }
-
-  let db: Database | undefined;
-  try {
-    db =
-      injected.database ??
-      (await openDatabase({
-        databaseUrl: parsed.databaseUrl,
-        onProgress: (message) => io.err(`${message}\n`),
-      }));
-    const result = await syncStackOutputs(db, outputs, { dryRun: parsed.dryRun });
-    io.out(
-      parsed.json
-        ? `${renderJson(result.report)}\n`
-        : `${renderSummary(result, source, db.location)}\n`,
-    );
-    return isClean(result.report) ? 0 : 1;
-  } catch (error) {
-    io.err(`error: ${explain(error)}\nNothing was written.\n`);
-    return 1;
-  } finally {
-    if (db !== injected.database) await db?.close();
-  }
+  return runCommand(syncCommand(injected), args, io);
 }
 
 /** The reason first; a missing table means the database was never migrated. */
@@ -154,4 +135,4 @@ function explain(error: unknown): string {
   return message.trim();
 }
 
-if (require.main === module) runAsMain("sync", (args) => runSyncCli(args, processIo));
+if (require.main === module) main(syncCommand());

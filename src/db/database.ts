@@ -1,21 +1,22 @@
 /**
  * The one way to open the database. With a URL (option or DATABASE_URL) it is PostgreSQL through
- * `@prisma/adapter-pg`; without, an embedded PostgreSQL (PGlite) in `.local/db/`, migrated on first
+ * `@prisma/adapter-pg` (connection.ts); without, an embedded PostgreSQL (PGlite) in `.local/db/`, migrated on first
  * use, so a newcomer runs everything with no server. The Prisma client is the same for both, so is
  * every query made with it.
  */
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { PrismaPg } from "@prisma/adapter-pg";
 import { Client } from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
+import { repoRoot } from "../util/repo-root";
+import { type Database, openPostgres, redactUrl } from "./connection";
 import { acquireEmbeddedLock } from "./embedded-lock";
 import { PrismaClient } from "./generated/client";
 import { type MigrateResult, migrate, type SqlSession } from "./migrations";
 
 /** Where the embedded database lives unless told otherwise (git-ignored). */
-export const DEFAULT_EMBEDDED_DIR = resolve(__dirname, "..", "..", ".local", "db");
+export const DEFAULT_EMBEDDED_DIR = join(repoRoot, ".local", "db");
 
 export interface OpenDatabaseOptions {
   /**
@@ -34,29 +35,10 @@ export interface OpenDatabaseOptions {
   onProgress?: (message: string) => void;
 }
 
-export interface Database {
-  readonly prisma: PrismaClient;
-  readonly kind: "postgresql" | "pglite";
-  /** For messages: the URL without its password, or the embedded data directory. */
-  readonly location: string;
-  close(): Promise<void>;
-}
-
 /** The URL to use, or undefined for the embedded database. */
 export function resolveDatabaseUrl(databaseUrl?: string): string | undefined {
   const url = databaseUrl || process.env.DATABASE_URL;
   return url ? url : undefined;
-}
-
-/** A connection URL with the password replaced, safe to print. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.toString();
-  } catch {
-    return "(an unparseable database URL)";
-  }
 }
 
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
@@ -67,7 +49,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
         options.migrate ?? true,
         options.onProgress,
       )
-    : openPostgres(url, options.migrate ?? false);
+    : openMigratedPostgres(url, options.migrate ?? false);
 }
 
 /** Applies pending migrations to the database the options name (see openDatabase). */
@@ -87,15 +69,9 @@ export async function migrateDatabase(
   return { ...(await withPgSession(url, migrate)), location: redactUrl(url) };
 }
 
-async function openPostgres(url: string, runMigrations: boolean): Promise<Database> {
+async function openMigratedPostgres(url: string, runMigrations: boolean): Promise<Database> {
   if (runMigrations) await withPgSession(url, migrate);
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
-  return {
-    prisma,
-    kind: "postgresql",
-    location: redactUrl(url),
-    close: () => prisma.$disconnect(),
-  };
+  return openPostgres(url);
 }
 
 async function openEmbedded(

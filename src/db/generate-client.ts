@@ -10,9 +10,9 @@
  */
 import { spawnSync } from "node:child_process";
 import { join, resolve } from "node:path";
+import { repoRoot } from "../util/repo-root";
 
 export const SCHEMA_PATH = resolve(__dirname, "schema.prisma");
-const repoRoot = resolve(__dirname, "..", "..");
 
 /** Runs `prisma generate` for `schemaPath` (its generator writes next to it, to ./generated). */
 export function generateClient(schemaPath: string = SCHEMA_PATH): { code: number; output: string } {

@@ -1,14 +1,17 @@
 /**
- * The database room: the Prisma schema and its committed client (generated/), the migrations and
- * their runner, and the one factory every part opens the database with.
+ * The database room (src/db/): the Prisma schema and its committed client (generated/), the
+ * migrations and their runner, and the one factory every part opens the database with
+ * (database.ts; connection.ts the lean PostgreSQL-only part the sender package uses).
+ *
+ * Imports only src/util. Never the rooms that use it (sync, start, sender, cli), nor scripts/,
+ * bench/ or test/.
  */
+export { type Database, redactUrl } from "./connection";
 export {
-  type Database,
   DEFAULT_EMBEDDED_DIR,
   migrateDatabase,
   type OpenDatabaseOptions,
   openDatabase,
-  redactUrl,
   resolveDatabaseUrl,
 } from "./database";
 export type { Account, Prisma, VapiPhoneNumber } from "./generated/client";

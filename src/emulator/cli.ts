@@ -1,9 +1,8 @@
 /**
- * `npm run emulator -- [options]`: runs the local Twilio emulator in the foreground.
+ * The emulator's command line (`npm run emulator -- [options]`, entry point src/cli/emulator.ts):
+ * its help text and how the options become `EmulatorOptions`.
  *
- * The first line on stdout is the base URL (`http://127.0.0.1:<port>`), so scripts can read it;
- * everything else goes to stderr. Ctrl-C (SIGINT) or SIGTERM stops it. The auth token is never
- * printed. Tokens are best given in the environment (TWILIO_EMULATOR_AUTH_TOKEN,
+ * Tokens are best given in the environment (TWILIO_EMULATOR_AUTH_TOKEN,
  * TWILIO_EMULATOR_ADMIN_TOKEN): `npm run emulator -- --auth-token …` writes the command line, token
  * included, into npm's own debug log.
  */
@@ -11,7 +10,7 @@ import { parseArgs } from "node:util";
 import { ADMIN_PREFIX } from "./admin";
 import { DEFAULT_ACCOUNT_SID } from "./auth";
 import type { FaultConfig, FaultMatch } from "./faults";
-import { type EmulatorOptions, startEmulator } from "./server";
+import type { EmulatorOptions } from "./server";
 
 export const DEFAULT_PORT = 4010;
 
@@ -162,44 +161,4 @@ export function parseCliArgs(
     faults,
   };
   return { help: false, options };
-}
-
-async function main(): Promise<void> {
-  let parsed: ReturnType<typeof parseCliArgs>;
-  try {
-    parsed = parseCliArgs(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${HELP}\n`);
-    process.exit(2);
-  }
-  if (parsed.help) {
-    process.stdout.write(`${HELP}\n`);
-    return;
-  }
-  const emulator = await startEmulator(parsed.options);
-  process.stdout.write(`${emulator.baseUrl}\n`);
-  process.stderr.write(
-    [
-      `[emulator] Twilio emulator listening on ${emulator.baseUrl}`,
-      `[emulator] account ${emulator.accountSid}${parsed.options.stateFile ? `, state file ${parsed.options.stateFile}` : ", state in memory"}`,
-      `[emulator] point the SDK at it: export TWILIO_BASE_URL=${emulator.baseUrl}`,
-      `[emulator] admin API: ${emulator.baseUrl}${ADMIN_PREFIX}/health`,
-      "",
-    ].join("\n"),
-  );
-  const stop = () => {
-    emulator.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
-}
-
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`[emulator] ${(error as Error).message}\n`);
-    process.exit(1);
-  });
 }

@@ -1,16 +1,19 @@
 /**
- * The sentences of a plan, shared by the Markdown and text renderers: one wording, two styles.
+ * The words of a plan, shared by the Markdown, text and JSON renderers: one wording, two styles.
+ * The model (model.ts) holds data only; every sentence a reader sees is made here.
  */
-import type {
-  AccountPlan,
-  AttachmentPlan,
-  FieldChange,
-  NumberPlan,
-  Plan,
-  WebhookChange,
+import { plural } from "../util/plural";
+import {
+  type AccountPlan,
+  type AttachmentPlan,
+  type DestructiveChange,
+  destructiveChangesOf,
+  type FieldChange,
+  type NumberPlan,
+  type Plan,
+  type WebhookChange,
 } from "./model";
 import { UNKNOWN_VALUE } from "./preview-json";
-import { formatUsd } from "./prices";
 
 /** How a renderer marks code and emphasis (Markdown: backticks and bold; text: nothing). */
 export interface Style {
@@ -22,8 +25,15 @@ export interface Style {
 
 export const TEXT_STYLE: Style = { code: (t) => t, strong: (t) => t, plain: (t) => t };
 
-export function plural(count: number, word: string, pluralWord = `${word}s`): string {
-  return `${count.toLocaleString("en-US")} ${count === 1 ? word : pluralWord}`;
+/** Counts in a plan are grouped: "1,000 accounts". */
+export const GROUPED = { grouped: true } as const;
+
+/** "$1.15", "-$2.30", "+$0.00" (with sign when asked). */
+export function formatUsd(cents: number, options: { sign?: boolean } = {}): string {
+  const sign = cents < 0 ? "-" : options.sign ? "+" : "";
+  const abs = Math.abs(cents);
+  const dollars = Math.floor(abs / 100).toLocaleString("en-US");
+  return `${sign}$${dollars}.${String(abs % 100).padStart(2, "0")}`;
 }
 
 export function formatValue(value: unknown, style: Style): string {
@@ -105,8 +115,13 @@ export function describeAttachment(a: AttachmentPlan, style: Style): string {
   }
 }
 
+/** Whose webhook changes: "number main" or "Messaging Service". */
+export function webhookOwner(w: Pick<WebhookChange, "numberName">): string {
+  return w.numberName !== undefined ? `number ${w.numberName}` : "Messaging Service";
+}
+
 export function describeWebhook(w: WebhookChange, style: Style): string {
-  return `webhook of ${w.on}: ${change(w, style)}`;
+  return `webhook of ${webhookOwner(w)}: ${change(w, style)}`;
 }
 
 /** Every line of an account's section, in reading order. */
@@ -129,7 +144,7 @@ export function summaryLine(plan: Plan): string {
     return listed.length > 0 ? `${label}: ${listed.join(", ")}` : undefined;
   };
   return [
-    `${plural(t.accountsChanged, "account")} ${t.accountsChanged === 1 ? "changes" : "change"}`,
+    `${plural(t.accountsChanged, "account", GROUPED)} ${t.accountsChanged === 1 ? "changes" : "change"}`,
     part("numbers", [
       [t.numbersToBuy, "to buy"],
       [t.numbersToAdopt, "to adopt"],
@@ -156,9 +171,10 @@ export function costLine(plan: Plan, style: Style): string {
   const t = plan.totals;
   const price = formatUsd(t.numberMonthlyCents);
   const parts: string[] = [];
-  if (t.numbersToBuy > 0) parts.push(`${plural(t.numbersToBuy, "number")} bought × ${price}`);
+  if (t.numbersToBuy > 0)
+    parts.push(`${plural(t.numbersToBuy, "number", GROUPED)} bought × ${price}`);
   const released = plan.accounts.flatMap((a) => a.numbers).filter((n) => n.monthlyCents < 0).length;
-  if (released > 0) parts.push(`${plural(released, "number")} released × -${price}`);
+  if (released > 0) parts.push(`${plural(released, "number", GROUPED)} released × -${price}`);
   const detail = parts.length > 0 ? ` (${parts.join(", ")})` : "";
   return (
     `${style.strong(`Monthly cost: ${formatUsd(t.monthlyDeltaCents, { sign: true })}`)}${detail}` +
@@ -167,33 +183,32 @@ export function costLine(plan: Plan, style: Style): string {
   );
 }
 
+/** A change that destroys something in Twilio, as the warning block says it. */
+export function describeDestructive(d: DestructiveChange, style: Style): string {
+  if ("number" in d) {
+    const n = d.number;
+    const number = `number ${style.code(n.name)}${n.phoneNumber || n.sid ? ` (${[n.phoneNumber, n.sid].filter(Boolean).join(", ")})` : ""}`;
+    if (n.action === "release") return `release ${number}`;
+    if (n.action === "delete") return `DELETE ${number} (releases it in Twilio)`;
+    return `REPLACE ${number} (releases it, buys another)`;
+  }
+  if ("service" in d) {
+    const s = d.service;
+    const label = `Messaging Service${s.friendlyName ? ` "${style.plain(s.friendlyName)}"` : ""}${s.sid ? ` (${s.sid})` : ""}`;
+    return s.action === "delete"
+      ? `delete ${label}`
+      : `REPLACE ${label} (deleted, then created again with a new SID)`;
+  }
+  const a = d.attachment;
+  const subject = `number ${style.code(a.numberName)}${a.phoneNumber ? ` (${a.phoneNumber})` : ""}`;
+  if (a.action === "detach") return `detach ${subject} from its Messaging Service`;
+  const reasons = a.reasons.length > 0 ? `: ${a.reasons.join(", ")}` : "";
+  return `detach and re-attach ${subject} (replace${reasons})`;
+}
+
 /** An account's changes that destroy something in Twilio, numbers first, for the warning block. */
 export function destructiveChanges(account: AccountPlan, style: Style): string[] {
-  const lines: string[] = [];
-  for (const n of account.numbers) {
-    const number = `number ${style.code(n.name)}${n.phoneNumber || n.sid ? ` (${[n.phoneNumber, n.sid].filter(Boolean).join(", ")})` : ""}`;
-    if (n.action === "release") lines.push(`release ${number}`);
-    if (n.action === "delete") lines.push(`DELETE ${number} (releases it in Twilio)`);
-    if (n.action === "replace") lines.push(`REPLACE ${number} (releases it, buys another)`);
-  }
-  const s = account.service;
-  if (s && (s.action === "delete" || s.action === "replace")) {
-    const label = `Messaging Service${s.friendlyName ? ` "${style.plain(s.friendlyName)}"` : ""}${s.sid ? ` (${s.sid})` : ""}`;
-    lines.push(
-      s.action === "delete"
-        ? `delete ${label}`
-        : `REPLACE ${label} (deleted, then created again with a new SID)`,
-    );
-  }
-  for (const a of account.attachments) {
-    const subject = `number ${style.code(a.numberName)}${a.phoneNumber ? ` (${a.phoneNumber})` : ""}`;
-    if (a.action === "detach") lines.push(`detach ${subject} from its Messaging Service`);
-    if (a.action === "reattach") {
-      const reasons = a.reasons.length > 0 ? `: ${a.reasons.join(", ")}` : "";
-      lines.push(`detach and re-attach ${subject} (replace${reasons})`);
-    }
-  }
-  return lines;
+  return destructiveChangesOf(account).map((d) => describeDestructive(d, style));
 }
 
 /** One line per account with destructive changes: "Name (id): release number `main` (…); …". */
@@ -206,5 +221,5 @@ export function destructiveLines(plan: Plan, style: Style): string[] {
 
 export function destructiveHeadline(plan: Plan): string {
   const accounts = new Set(plan.destructive.map((d) => d.accountId)).size;
-  return `This plan releases or deletes in Twilio (cannot be undone): ${plural(plan.destructive.length, "change")} in ${plural(accounts, "account")}`;
+  return `This plan releases or deletes in Twilio (cannot be undone): ${plural(plan.destructive.length, "change", GROUPED)} in ${plural(accounts, "account", GROUPED)}`;
 }

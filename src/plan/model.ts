@@ -1,12 +1,16 @@
 /**
- * Turns a `pulumi preview --json` into a plan a reviewer reads: per customer account, what happens
- * to its numbers, its Messaging Service, the attachments and the webhooks, what it costs per month,
- * and which changes destroy something (releases, deletions, replacements).
+ * The plan room (src/plan/): what a deployment of a stack would do, per customer account, from the
+ * real `pulumi preview --json` (run-preview.ts runs it, preview-json.ts reads it, this file builds
+ * the model, describe.ts and render.ts put it in words for a pull request or a terminal).
  *
- * It renders what the preview says, nothing more: a step the engine plans is shown as planned.
+ * Imports src/pulumi (to run the preview), src/config (to read JSON input) and src/util. Never the
+ * emulator or the sender: whoever starts an emulator (npm start, tests, the plan command for the
+ * stack `local`) passes its URL and credentials in. Never src/cli, scripts/, bench/ or test/.
+ *
+ * This file: the plan model. Data only, no words: it says what happens (buy, release, update, the
+ * fields that change, the cost in cents); describe.ts says it in English. It models what the
+ * preview says, nothing more: a step the engine plans is shown as planned.
  */
-// describe.ts imports only types from here: no cycle at run time.
-import { destructiveChanges, TEXT_STYLE } from "./describe";
 import { type Preview, type PreviewStep, type ResourceState, UNKNOWN_VALUE } from "./preview-json";
 import { NUMBER_MONTHLY_CENTS } from "./prices";
 
@@ -62,12 +66,9 @@ export interface AttachmentPlan {
   reasons: string[];
 }
 
-export interface WebhookChange {
-  /** "number main" or "Messaging Service". */
-  on: string;
-  field: string;
-  from: unknown;
-  to: unknown;
+export interface WebhookChange extends FieldChange {
+  /** The number whose webhook changes (its name); absent for the Messaging Service's. */
+  numberName?: string;
 }
 
 export interface AccountPlan {
@@ -80,13 +81,15 @@ export interface AccountPlan {
   monthlyCents: number;
 }
 
-/** Every change that destroys something in Twilio, for the warning block. */
-export interface DestructiveChange {
-  accountId: string;
-  accountName: string;
-  /** e.g. "release number `main` (+15145550100, PN…)". */
-  what: string;
-}
+/**
+ * A change that destroys something in Twilio, for the warning block and exit code 3: a number
+ * released, deleted or replaced, the Messaging Service deleted or replaced, an attachment removed.
+ */
+export type DestructiveChange = { accountId: string; accountName: string } & (
+  | { number: NumberPlan }
+  | { service: ServicePlan }
+  | { attachment: AttachmentPlan }
+);
 
 export interface PlanTotals {
   accountsChanged: number;
@@ -122,14 +125,6 @@ export interface Plan {
   errors: string[];
   /** The preview's warnings worth a reader's time. */
   warnings: string[];
-}
-
-/** Exit codes of `npm run plan` (docs/plan.md). */
-export const EXIT = { ok: 0, error: 1, usage: 2, destructive: 3 } as const;
-
-export function exitCodeOf(plan: Plan): number {
-  if (plan.errors.length > 0) return EXIT.error;
-  return plan.destructive.length > 0 ? EXIT.destructive : EXIT.ok;
 }
 
 export function hasChanges(plan: Plan): boolean {
@@ -253,13 +248,7 @@ export function buildPlan(preview: Preview, stack: string, projectRoot?: string)
     a.numbers.sort((x, y) => x.name.localeCompare(y.name));
     a.attachments.sort((x, y) => x.numberName.localeCompare(y.numberName));
   }
-  const destructive = accounts.flatMap((a) =>
-    destructiveChanges(a, TEXT_STYLE).map((what) => ({
-      accountId: a.accountId,
-      accountName: a.accountName,
-      what,
-    })),
-  );
+  const destructive = accounts.flatMap(destructiveChangesOf);
   const plans: AccountPlan[] = accounts;
   const numbers = plans.flatMap((a) => a.numbers);
   const count = <T>(list: T[], test: (item: T) => boolean) => list.filter(test).length;
@@ -307,6 +296,23 @@ export function buildPlan(preview: Preview, stack: string, projectRoot?: string)
   };
 }
 
+/** An account's changes that destroy something in Twilio: numbers, then the service, then attachments. */
+export function destructiveChangesOf(account: AccountPlan): DestructiveChange[] {
+  const who = { accountId: account.accountId, accountName: account.accountName };
+  const service = account.service;
+  return [
+    ...account.numbers
+      .filter((n) => n.action === "release" || n.action === "delete" || n.action === "replace")
+      .map((number) => ({ ...who, number })),
+    ...(service && (service.action === "delete" || service.action === "replace")
+      ? [{ ...who, service }]
+      : []),
+    ...account.attachments
+      .filter((a) => a.action === "detach" || a.action === "reattach")
+      .map((attachment) => ({ ...who, attachment })),
+  ];
+}
+
 function isTwilioType(type: string): boolean {
   return type === TYPES.phoneNumber || type === TYPES.messagingService || type === TYPES.attachment;
 }
@@ -336,9 +342,14 @@ function accountNames(preview: Preview): Map<string, string> {
   return names;
 }
 
-function splitWebhooks(account: AccountDraft, on: string, changes: FieldChange[]): FieldChange[] {
+/** Moves the webhook changes to the account's `webhooks` (of `numberName`, or the service's). */
+function splitWebhooks(
+  account: AccountDraft,
+  numberName: string | undefined,
+  changes: FieldChange[],
+): FieldChange[] {
   for (const c of changes.filter((c) => WEBHOOK_FIELD.test(c.field))) {
-    account.webhooks.push({ on, ...c });
+    account.webhooks.push({ ...c, ...(numberName !== undefined ? { numberName } : {}) });
   }
   return changes.filter((c) => !WEBHOOK_FIELD.test(c.field));
 }
@@ -380,7 +391,7 @@ function addNumberStep(account: AccountDraft, step: PreviewStep, op: string): vo
   } else if (news.release === true && !olds.released) {
     plan = { ...base, action: "release", monthlyCents: -NUMBER_MONTHLY_CENTS };
   } else {
-    const changes = splitWebhooks(account, `number ${name}`, changedFields(step));
+    const changes = splitWebhooks(account, name, changedFields(step));
     if (changes.length === 0) return;
     plan = { ...base, action: "update", changes };
   }
@@ -400,7 +411,7 @@ function addServiceStep(account: AccountDraft, step: PreviewStep, op: string): v
   } else if (op === "replace") {
     account.service = { action: "replace", friendlyName, sid, changes: changedFields(step) };
   } else {
-    const changes = splitWebhooks(account, "Messaging Service", changedFields(step));
+    const changes = splitWebhooks(account, undefined, changedFields(step));
     if (changes.length > 0) account.service = { action: "update", friendlyName, sid, changes };
   }
 }

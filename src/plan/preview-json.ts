@@ -4,6 +4,7 @@
  * kept (Pulumi adds fields between versions).
  */
 import { z } from "zod";
+import { parseJsonInput } from "../config/json-input";
 
 /** Pulumi's placeholder for a value known only after the deployment (e.g. a SID not created yet). */
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -46,20 +47,12 @@ export type ResourceState = z.output<typeof ResourceStateSchema>;
 
 /** Parses the text `pulumi preview --json` printed; throws with the reason when it is not one. */
 export function parsePreviewJson(text: string, source: string): Preview {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
+  const input = parseJsonInput(text, PreviewSchema, 1);
+  if (input.ok) return input.data;
+  if ("notJson" in input) {
     throw new Error(
-      `${source} is not JSON (${(error as Error).message}); expected the output of pulumi preview --json`,
+      `${source} is not JSON (${input.notJson}); expected the output of pulumi preview --json`,
     );
   }
-  const parsed = PreviewSchema.safeParse(raw);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    throw new Error(
-      `${source} is not the output of pulumi preview --json: ${first?.path.join(".") || "document"}: ${first?.message}`,
-    );
-  }
-  return parsed.data;
+  throw new Error(`${source} is not the output of pulumi preview --json: ${input.problems[0]}`);
 }

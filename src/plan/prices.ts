@@ -13,11 +13,3 @@ export const NUMBER_MONTHLY_CENTS = 115;
 
 /** Monthly price of one Messaging Service, in US cents (free, per the seed). */
 export const MESSAGING_SERVICE_MONTHLY_CENTS = 0;
-
-/** "$1.15", "-$2.30", "+$0.00" (with sign when asked). */
-export function formatUsd(cents: number, options: { sign?: boolean } = {}): string {
-  const sign = cents < 0 ? "-" : options.sign ? "+" : "";
-  const abs = Math.abs(cents);
-  const dollars = Math.floor(abs / 100).toLocaleString("en-US");
-  return `${sign}$${dollars}.${String(abs % 100).padStart(2, "0")}`;
-}

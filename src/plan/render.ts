@@ -1,19 +1,22 @@
 /**
- * Renders a plan as Markdown (a pull-request comment or a job summary) or as plain text (a
- * terminal). The JSON format is the plan model itself (src/plan/model.ts).
+ * Renders a plan as Markdown (a pull-request comment or a job summary), as plain text (a terminal)
+ * or as JSON (the model of src/plan/model.ts, with describe.ts's words where a reader needs them).
  */
+import { plural } from "../util/plural";
 import {
   accountLines,
   accountTitle,
   costLine,
+  describeDestructive,
   destructiveHeadline,
   destructiveLines,
-  plural,
+  GROUPED,
   type Style,
   summaryLine,
   TEXT_STYLE,
+  webhookOwner,
 } from "./describe";
-import { exitCodeOf, hasChanges, type Plan } from "./model";
+import { hasChanges, type Plan } from "./model";
 
 /** GitHub refuses a comment longer than this (characters). */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -64,7 +67,7 @@ export function renderMarkdown(plan: Plan, options: RenderOptions = {}): string 
         destructiveLines(plan, s).map((l) => `> - ${l}`),
         WARNING_BUDGET,
         (n) =>
-          `> - … and ${plural(n, "more account")} with releases or deletions: see the full plan${hint(options)}`,
+          `> - … and ${plural(n, "more account", GROUPED)} with releases or deletions: see the full plan${hint(options)}`,
       ),
     );
     out.push("");
@@ -99,7 +102,7 @@ export function renderMarkdown(plan: Plan, options: RenderOptions = {}): string 
       sections,
       MARKDOWN_BUDGET - used,
       (n) =>
-        `\n… and ${plural(n, "more account")} not shown here (GitHub's comment size limit)${hint(options)}.`,
+        `\n… and ${plural(n, "more account", GROUPED)} not shown here (GitHub's comment size limit)${hint(options)}.`,
     ),
   );
   out.push("", ...tail);
@@ -129,13 +132,35 @@ export function renderText(plan: Plan): string {
   return `${out.join("\n")}\n`;
 }
 
-export function renderJson(plan: Plan): string {
-  return `${JSON.stringify({ ...plan, exitCode: exitCodeOf(plan) }, null, 2)}\n`;
+/**
+ * The plan as JSON for programs: the model, with each webhook's owner and each destructive change
+ * in the warning block's words, plus the exit code `npm run plan` gives it.
+ */
+export function renderJson(plan: Plan, exitCode: number): string {
+  const json = {
+    ...plan,
+    accounts: plan.accounts.map((account) => ({
+      ...account,
+      webhooks: account.webhooks.map(({ field, from, to, ...w }) => ({
+        on: webhookOwner(w),
+        field,
+        from,
+        to,
+      })),
+    })),
+    destructive: plan.destructive.map((d) => ({
+      accountId: d.accountId,
+      accountName: d.accountName,
+      what: describeDestructive(d, TEXT_STYLE),
+    })),
+    exitCode,
+  };
+  return `${JSON.stringify(json, null, 2)}\n`;
 }
 
 function stateOnly(plan: Plan): string {
   return plan.stateOnlyChanges > 0
-    ? ` (${plural(plan.stateOnlyChanges, "state-only change")}: Pulumi bookkeeping, no Twilio call)`
+    ? ` (${plural(plan.stateOnlyChanges, "state-only change", GROUPED)}: Pulumi bookkeeping, no Twilio call)`
     : "";
 }
 

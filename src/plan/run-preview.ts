@@ -1,11 +1,15 @@
 /**
  * Runs the real `pulumi preview --json` of the project's program for a stack, through the pinned
- * CLI (scripts/lib/pulumi.ts), optionally with other accounts files than the stack's own.
+ * CLI (src/pulumi/), optionally with other accounts files than the stack's own.
  *
  * Backends: `--stack local` is `npm start`'s stack, always on the local file backend
  * (.local/pulumi-state) with the local passphrase. Any other stack gets what `npm run pulumi` gets
- * (scripts/lib/pulumi-wrapper.ts): PULUMI_BACKEND_URL or the local backend, and the user's own
+ * (src/pulumi/backend.ts): PULUMI_BACKEND_URL or the local backend, and the user's own
  * passphrase or secrets provider for a user backend.
+ *
+ * Twilio: the providers' configure wants an account SID and a token even when the preview makes no
+ * call. They come from the environment, or from the caller (`env`): npm start passes its
+ * emulator's URL and credentials, the plan command the emulator's defaults for the stack `local`.
  *
  * Accounts override: `pulumi preview --config` would save the value into the stack's config file,
  * so the override goes into a temporary copy of that file passed with `--config-file`; the stack's
@@ -15,12 +19,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
-import { repoRoot, runPulumiIn } from "../../scripts/lib/pulumi";
-import { userCommandEnvironment } from "../../scripts/lib/pulumi-wrapper";
-import { DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN } from "../emulator/auth";
-
-/** The stack `npm start` makes (scripts/start.ts). */
-export const LOCAL_STACK = "local";
+import { stackEnvironment } from "../pulumi/backend";
+import { runPulumiIn } from "../pulumi/run";
+import { repoRoot } from "../util/repo-root";
 
 export interface PreviewRequest {
   stack: string;
@@ -35,7 +36,7 @@ export interface PreviewRequest {
    * (docs/providers.md, "Drift"). Needs Twilio (or the emulator) to answer.
    */
   refresh?: boolean;
-  /** Extra environment (e.g. npm start's emulator URL). */
+  /** Extra environment: Twilio's URL and credentials when not the process's own (npm start's emulator). */
   env?: NodeJS.ProcessEnv;
 }
 
@@ -46,25 +47,6 @@ export interface PreviewRun {
   stderr: string;
 }
 
-function previewEnvironment(stack: string, args: string[]): NodeJS.ProcessEnv {
-  if (stack !== LOCAL_STACK) return userCommandEnvironment(args);
-  // npm start's stack: always the local backend with the local passphrase, whatever the user's
-  // own backend settings say.
-  const env = userCommandEnvironment(args, {
-    ...process.env,
-    PULUMI_BACKEND_URL: undefined,
-    PULUMI_CONFIG_PASSPHRASE: undefined,
-    PULUMI_CONFIG_PASSPHRASE_FILE: undefined,
-  });
-  delete env.PULUMI_CONFIG_PASSPHRASE_FILE;
-  // The providers' configure wants credentials even without a Twilio call; npm start's stack runs
-  // against the emulator, whose test values these are (npm start passes its emulator's URL).
-  env.TWILIO_ACCOUNT_SID ||= DEFAULT_ACCOUNT_SID;
-  if (!env.TWILIO_API_KEY) env.TWILIO_AUTH_TOKEN ||= DEFAULT_AUTH_TOKEN;
-  env.TWILIO_BASE_URL ||= "http://127.0.0.1:4010";
-  return env;
-}
-
 /** The program's config key for the accounts files: `<project name>:accountFiles`. */
 function accountFilesKey(): string {
   const project = parseYaml(readFileSync(join(repoRoot, "Pulumi.yaml"), "utf8")) as {
@@ -73,8 +55,12 @@ function accountFilesKey(): string {
   return `${project.name}:accountFiles`;
 }
 
-/** A path the program resolves from the project root: relative inside the repository (shorter errors). */
-function programPath(file: string, cwd: string): string {
+/**
+ * An accounts file as the program's `accountFiles` names it: the program resolves paths from the
+ * project root, so a file the user named from `cwd` becomes relative to the root when inside the
+ * repository (shorter errors), else absolute.
+ */
+export function programPath(file: string, cwd: string): string {
   const absolute = resolve(cwd, file);
   const inRepo = relative(repoRoot, absolute);
   return inRepo.startsWith("..") || isAbsolute(inRepo) ? absolute : inRepo;
@@ -100,7 +86,7 @@ export async function runPreview(request: PreviewRequest): Promise<PreviewRun> {
   const tempDir = mkdtempSync(join(tmpdir(), "plan-"));
   const args = ["preview", "--json", "--stack", request.stack];
   if (request.refresh) args.push("--refresh");
-  const env = { ...previewEnvironment(request.stack, args), ...request.env };
+  const env = { ...stackEnvironment(request.stack, args), ...request.env };
   if (request.accounts && request.accounts.length > 0) {
     args.push(
       "--config-file",

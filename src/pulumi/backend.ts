@@ -1,57 +1,27 @@
 /**
- * The rules of `npm run pulumi` (scripts/pulumi.ts), kept apart from the process plumbing so tests
- * can pin them:
- * - which backend and secrets provider a command gets: the local-stacks passphrase only ever for
- *   the project's own local file backend (.local/pulumi-state); a backend the user names in
- *   PULUMI_BACKEND_URL gets the user's own passphrase or secrets provider, or a clear error;
- * - drift is seen by default: `preview` and `up` refresh from Twilio first unless told otherwise.
+ * Which backend and secrets provider a Pulumi command a person runs through the project gets
+ * (`npm run pulumi`, the plan's preview, the sync's `stack output`), kept apart from the process
+ * plumbing so tests can pin the rules:
+ * - the local-stacks passphrase only ever for the project's own local file backend
+ *   (.local/pulumi-state); a backend the user names in PULUMI_BACKEND_URL gets the user's own
+ *   passphrase or secrets provider, or a clear error;
+ * - the stack `local` (npm start's) is always on that local backend, whatever the user's settings.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { crashSafeBackendUrl, LOCAL_STACK_PASSPHRASE, pulumiEnvironment, repoRoot } from "./pulumi";
+import { repoRoot } from "../util/repo-root";
+import { commandOf, flagValue } from "./command-line";
+import { crashSafeBackendUrl, LOCAL_STACK_PASSPHRASE, pulumiEnvironment } from "./environment";
 
 /** The project's own local stacks (what `npm start` and `npm run pulumi` use by default). */
 export const LOCAL_STATE_DIR = join(repoRoot, ".local", "pulumi-state");
 
+/** The stack `npm start` makes, always on the local backend (LOCAL_STATE_DIR). */
+export const LOCAL_STACK = "local";
+
 /** A problem with how the wrapper was called or configured: exit 2, nothing run. */
 export class WrapperUsageError extends Error {}
-
-/** The Pulumi command of an argument list (`up`, `stack init`, …): its first words that are not flags. */
-export function commandOf(args: string[]): string[] {
-  const words: string[] = [];
-  for (const arg of args) {
-    if (arg.startsWith("-")) break;
-    words.push(arg);
-  }
-  return words;
-}
-
-function flagValue(args: string[], names: string[]): string | undefined {
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? "";
-    for (const name of names) {
-      if (arg === name) return args[i + 1];
-      if (arg.startsWith(`${name}=`)) return arg.slice(name.length + 1);
-    }
-  }
-  return undefined;
-}
-
-/**
- * `preview` and `up` with `--refresh` added unless the caller chose (`--refresh`, `--refresh=false`
- * or `-r`): the providers' `update` acts on the stored state, so a change made in the Twilio console
- * is only seen, and undone, after a refresh (docs/providers.md, "Drift").
- */
-export function withDriftRefresh(args: string[]): { args: string[]; added: boolean } {
-  const [command] = commandOf(args);
-  const chosen = args.some(
-    (a) =>
-      a === "-r" || a === "--refresh" || a.startsWith("--refresh=") || a === "--help" || a === "-h",
-  );
-  if (!["preview", "up", "update"].includes(command ?? "") || chosen) return { args, added: false };
-  return { args: [...args, "--refresh"], added: true };
-}
 
 /** True when the URL names the project's local file backend (or none is named). */
 export function isLocalBackend(backendUrl: string | undefined): boolean {
@@ -126,10 +96,34 @@ export function userCommandEnvironment(
 ): NodeJS.ProcessEnv {
   const passphrase = passphraseFor(args, processEnv);
   const env = pulumiEnvironment({ projectDir: repoRoot, stateDir: LOCAL_STATE_DIR, passphrase });
-  // A user's file:// backend gets the project's crash-safe setting too (scripts/lib/pulumi.ts).
+  // A user's file:// backend gets the project's crash-safe setting too (environment.ts).
   if (processEnv.PULUMI_BACKEND_URL)
     env.PULUMI_BACKEND_URL = crashSafeBackendUrl(processEnv.PULUMI_BACKEND_URL);
   // pulumiEnvironment always sets a passphrase; a user backend gets only the user's own.
   if (passphrase === undefined) delete env.PULUMI_CONFIG_PASSPHRASE;
   return env;
+}
+
+/**
+ * The environment of a command on the stack `local` (npm start's): always the local backend with
+ * the local passphrase, whatever the user's own backend settings say. Twilio's URL and credentials
+ * are the caller's to add (npm start's emulator, or the environment).
+ */
+export function localStackEnvironment(
+  args: string[],
+  processEnv: NodeJS.ProcessEnv = process.env,
+): NodeJS.ProcessEnv {
+  const env = userCommandEnvironment(args, {
+    ...processEnv,
+    PULUMI_BACKEND_URL: undefined,
+    PULUMI_CONFIG_PASSPHRASE: undefined,
+    PULUMI_CONFIG_PASSPHRASE_FILE: undefined,
+  });
+  delete env.PULUMI_CONFIG_PASSPHRASE_FILE;
+  return env;
+}
+
+/** The environment of a command on `stack`: the local stack's, or what `npm run pulumi` gets. */
+export function stackEnvironment(stack: string, args: string[]): NodeJS.ProcessEnv {
+  return stack === LOCAL_STACK ? localStackEnvironment(args) : userCommandEnvironment(args);
 }

@@ -1,6 +1,7 @@
 /**
- * `npm run pulumi -- recover --stack <stack>`: makes a stack usable again after `pulumi up` was
- * killed (CI job cancelled, machine lost, SIGKILL), so that the next `up` converges.
+ * What `npm run pulumi -- recover --stack <stack>` does (the command is in src/cli/pulumi.ts): makes
+ * a stack usable again after `pulumi up` was killed (CI job cancelled, machine lost, SIGKILL), so
+ * that the next `up` converges.
  *
  * What a kill can leave, and what this does about it:
  * - a lock: the file backend's lock of the killed run stays, and every command refuses to run.
@@ -9,7 +10,7 @@
  * - an empty metadata sidecar (`<file>.attrs`, file backend only): gocloud's file driver
  *   truncates then writes it, so a kill in between leaves it empty and every command on the stack
  *   fails `failed to load checkpoint: EOF`. Pulumi never uses that metadata: a sidecar that is not
- *   valid JSON is removed. (scripts/lib/pulumi.ts also stops new sidecars: `metadata=skip`.)
+ *   valid JSON is removed. (environment.ts also stops new sidecars: `metadata=skip`.)
  * - Twilio objects the killed run made that the state does not record: nothing to do here. The
  *   state is written at the end of a run (PULUMI_SKIP_CHECKPOINTS), so it is the state before the
  *   run, and the next `up` creates again: each create first finds what the killed run made (its
@@ -18,23 +19,7 @@
 import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { homedir, hostname } from "node:os";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { isProcessAlive } from "../../src/util/process-alive";
-
-export const RECOVER_HELP = `Usage: npm run pulumi -- recover --stack <stack>
-
-Makes a stack usable again after \`pulumi up\` was killed, then says what to run next:
-  1. removes the file backend's broken metadata sidecars (empty <file>.attrs: the cause of
-     "failed to load checkpoint: EOF");
-  2. removes the killed run's lock (pulumi cancel), unless a pulumi process still holding it is
-     alive on this machine (then nothing is changed: wait for it, or stop it);
-  3. checks that the stack's state loads.
-Then run \`npm run pulumi -- up --stack <stack>\`: objects the killed run created in Twilio are
-found by their markers and adopted, never created twice.
-
-Options:
-  --stack <stack>   the stack to recover (required)
-  -h, --help        show this help`;
+import { isProcessAlive } from "../util/process-alive";
 
 /** Runs a Pulumi command with the project's environment; resolves with its exit code and output. */
 export type PulumiRunner = (
@@ -147,43 +132,4 @@ export async function recoverStack(
     );
   }
   return { removedSidecars, clearedLocks, pendingOperations };
-}
-
-/** The `recover` command of the Pulumi wrapper: exit code 0 recovered, 1 failed or refused, 2 usage. */
-export async function recoverCommand(
-  argv: string[],
-  backendUrl: string | undefined,
-  pulumi: PulumiRunner,
-): Promise<number> {
-  let stack: string | undefined;
-  try {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        stack: { type: "string", short: "s" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
-    });
-    if (values.help) {
-      console.log(RECOVER_HELP);
-      return 0;
-    }
-    stack = values.stack;
-    if (!stack) throw new Error("--stack is required");
-  } catch (error) {
-    console.error(`recover: ${(error as Error).message}\n\n${RECOVER_HELP}`);
-    return 2;
-  }
-  const log = (line: string) => console.error(`[recover] ${line}`);
-  try {
-    await recoverStack(stack, backendUrl, pulumi, log);
-    console.log(
-      `stack ${stack} recovered. Next: npm run pulumi -- up --stack ${stack} (what the killed run created is adopted, not created again)`,
-    );
-    return 0;
-  } catch (error) {
-    console.error(`recover: ${(error as Error).message}`);
-    return 1;
-  }
 }

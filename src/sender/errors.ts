@@ -122,20 +122,28 @@ function describeFailure(failure: TwilioFailure): string {
   return `${parts.join(", ")}: ${failure.detail}${more}`;
 }
 
-/** Twilio refused the message, or failed and the message is known not to exist. */
-export class TwilioSendError extends SmsSenderError implements TwilioFailure {
-  readonly code = "TWILIO_ERROR";
+/** An error that carries what Twilio (or the network) said: the fields of a `TwilioFailure`. */
+abstract class TwilioFailureError extends SmsSenderError implements TwilioFailure {
   readonly twilioCode?: number;
   readonly status?: number;
   readonly moreInfo?: string;
   readonly detail: string;
 
-  constructor(failure: TwilioFailure, context = "Twilio did not send the message") {
-    super(`${context} (${describeFailure(failure)})`);
+  constructor(message: string, failure: TwilioFailure) {
+    super(message);
     this.twilioCode = failure.twilioCode;
     this.status = failure.status;
     this.moreInfo = failure.moreInfo;
     this.detail = failure.detail;
+  }
+}
+
+/** Twilio refused the message, or failed and the message is known not to exist. */
+export class TwilioSendError extends TwilioFailureError {
+  readonly code = "TWILIO_ERROR";
+
+  constructor(failure: TwilioFailure, context = "Twilio did not send the message") {
+    super(`${context} (${describeFailure(failure)})`, failure);
   }
 }
 
@@ -144,12 +152,8 @@ export class TwilioSendError extends SmsSenderError implements TwilioFailure {
  * connection) and looking in Twilio's message list failed too. Do not simply send again: check
  * Twilio's message log first (`to`, `since`).
  */
-export class SendOutcomeUnknownError extends SmsSenderError implements TwilioFailure {
+export class SendOutcomeUnknownError extends TwilioFailureError {
   readonly code = "OUTCOME_UNKNOWN";
-  readonly twilioCode?: number;
-  readonly status?: number;
-  readonly moreInfo?: string;
-  readonly detail: string;
 
   constructor(
     failure: TwilioFailure,
@@ -159,10 +163,7 @@ export class SendOutcomeUnknownError extends SmsSenderError implements TwilioFai
   ) {
     super(
       `Unknown whether Twilio sent the message to ${to} (${describeFailure(failure)}), and Twilio's message list could not be checked; look for it in Twilio's message log before sending again`,
+      failure,
     );
-    this.twilioCode = failure.twilioCode;
-    this.status = failure.status;
-    this.moreInfo = failure.moreInfo;
-    this.detail = failure.detail;
   }
 }

@@ -7,7 +7,6 @@
  * (deliver.ts) → the result with segments and estimated cost. One Twilio client per sender,
  * reused for every message; `close()` releases what the sender opened (database, Redis).
  */
-import type { Database } from "../db";
 import { estimateSms, type SmsEstimate } from "../sms/cost";
 import { createTwilioClient, type TwilioClient } from "../twilio/client";
 import { DEFAULT_RETRY_POLICY } from "../twilio/http-client";
@@ -17,12 +16,12 @@ import {
   DEFAULT_DELIVERY_POLICY,
   type DeliveryPolicy,
 } from "./deliver";
+import { type LazyDatabase, openOnFirstUse } from "./lazy-database";
 import {
   type InvalidateScope,
   RouteCache,
   type RouteKey,
   registerCache,
-  type SenderPrismaClient,
   type SmsRoute,
 } from "./lookup";
 import { parseSenderOptions, type SmsSenderOptions } from "./options";
@@ -103,19 +102,14 @@ export function createSmsSender(options: SmsSenderOptions): SmsSender {
     ...(settings.smartEncoding !== undefined ? { smartEncoding: settings.smartEncoding } : {}),
   };
 
-  // The database: the backend's client, or one opened on first use from databaseUrl.
-  let database: Promise<Database> | undefined;
-  const prisma: SenderPrismaClient = settings.prisma ?? {
-    vapiPhoneNumber: {
-      async findFirst(args) {
-        database ??= import("../db").then((db) =>
-          db.openDatabase({ databaseUrl: settings.databaseUrl, migrate: false }),
-        );
-        return (await database).prisma.vapiPhoneNumber.findFirst(args);
-      },
-    },
-  };
-  const routes = new RouteCache(prisma, settings.cacheTtlMs ?? 60_000);
+  // The database: the backend's client, or PostgreSQL opened on first use from databaseUrl (the
+  // lean opener: the package never loads the embedded database).
+  const database: LazyDatabase = settings.prisma
+    ? { prisma: settings.prisma, close: async () => {} }
+    : openOnFirstUse(() =>
+        import("../db/connection").then((db) => db.openPostgres(settings.databaseUrl as string)),
+      );
+  const routes = new RouteCache(database.prisma, settings.cacheTtlMs ?? 60_000);
   const unregister = registerCache(routes);
   const limiter: AccountRateLimiter | undefined = settings.rateLimit
     ? createAccountRateLimiter(settings.rateLimit, settings.redisUrl)
@@ -189,7 +183,7 @@ export function createSmsSender(options: SmsSenderOptions): SmsSender {
       closed = true;
       unregister();
       await limiter?.close();
-      if (database) await (await database.catch(() => undefined))?.close();
+      await database.close();
     },
   };
 }

@@ -1,10 +1,15 @@
 /**
- * The whole job on the embedded defaults (`npm start`): the local Twilio emulator, the embedded
- * database, the plan, `pulumi up`, the sync, a table of what exists, and one test SMS per account
- * through the sender package. Each part is the project's own module, called as a deployment
- * calls it; this file only puts them in order and reports.
+ * The start room (src/start/): the whole job on the embedded defaults (`npm start`) once its parts
+ * are running: the plan, `pulumi up`, the sync, a table of what exists, and one test SMS per
+ * account. Each part is the project's own module, called as a deployment calls it; this room only
+ * puts them in order and reports (steps.ts the progress lines, report.ts the tables).
  *
- * Order and why:
+ * Imports src/plan, src/sync, src/pulumi, src/db and src/util. Never the emulator or the sender: the
+ * manager (src/cli/start.ts) starts the emulator, opens the database, creates the sender and hands
+ * them in (`LocalJobOptions`), as a controller-runtime manager wires its reconcilers. Never
+ * src/cli, scripts/, bench/ or test/.
+ *
+ * Order and why (the manager does 1 and 2):
  * 1. emulator first (state in .local/emulator-state.json, the example's adopted number pre-seeded);
  * 2. database before Pulumi, so a broken database stops the job before anything is deployed;
  * 3. the plan (a real `pulumi preview --json --refresh`) shows what `up` will do, as a pull
@@ -12,37 +17,52 @@
  * 4. `pulumi up`, then the sync of its outputs (one transaction);
  * 5. the table and the test messages read what the previous steps wrote.
  */
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { initStack, type PulumiWorkspace, repoRoot, runPulumi } from "../../scripts/lib/pulumi";
-import { type Database, openDatabase } from "../db";
-import { DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN } from "../emulator/auth";
-import { type RunningEmulator, startEmulator } from "../emulator/server";
-import { buildPlan, EXIT, exitCodeOf } from "../plan/model";
+import type { Database } from "../db";
+import { buildPlan } from "../plan/model";
 import { parsePreviewJson } from "../plan/preview-json";
 import { renderText } from "../plan/render";
-import { LOCAL_STACK, runPreview } from "../plan/run-preview";
-import { createSmsSender } from "../sender";
-import { parseStackOutputs, type StackOutputs } from "../sync/contract";
+import { runPreview } from "../plan/run-preview";
+import { LOCAL_STACK, LOCAL_STATE_DIR } from "../pulumi/backend";
+import type { PulumiWorkspace } from "../pulumi/environment";
+import { initStack, runPulumi } from "../pulumi/run";
+import type { StackOutputs } from "../sync/contract";
+import { readStackOutputs } from "../sync/read-outputs";
 import { renderSummary } from "../sync/report";
-import { syncStackOutputs } from "../sync/sync";
+import { rowsChanged, syncStackOutputs } from "../sync/sync";
+import { repoRoot } from "../util/repo-root";
 import { renderAccountsTable, renderOutcome, renderTestMessages, type TestMessage } from "./report";
 import type { StepRunner } from "./steps";
 
-/** The number config/accounts.example.yaml adopts: it exists in the emulator's account from the start. */
-export const EXAMPLE_ADOPTED_NUMBER = {
-  sid: "PN831c1beb6ad178ed2af5f9757f8aa4a4",
-  phoneNumber: "+16045550142",
-  friendlyName: "Kitsilano front desk (bought before this project)",
-};
+/** The Twilio the job deploys to and sends through (npm start: its emulator). */
+export interface LocalTwilio {
+  baseUrl: string;
+  accountSid: string;
+  authToken: string;
+  /** Forget the changing calls counted so far. */
+  resetMutations(): void;
+  /** Changing calls (POST/DELETE on numbers, services, attachments) since the last reset. */
+  countMutations(): number;
+}
+
+/** What the job needs of the sender package (an `SmsSender` fits). */
+export interface TestSender {
+  sendSms(input: { accountId: string; to: string; body: string }): Promise<{
+    sid: string;
+    segments: number;
+    encoding: string;
+    estimatedCostUsd: number;
+  }>;
+  /** Forget cached Messaging Service routes: the sync calls it after it changed rows. */
+  invalidate(): void;
+}
 
 export interface LocalJobOptions {
   /** Accounts YAML files, relative to the project root or absolute. */
   accounts: string[];
-  /** Emulator port; 0 picks a free one. */
-  port: number;
-  /** PostgreSQL URL; undefined: the embedded database in .local/db/. */
-  databaseUrl?: string;
+  twilio: LocalTwilio;
+  /** The open database the sync writes and the sender reads. */
+  database: Database;
+  sender: TestSender;
   /** Where the test messages go (E.164). */
   testRecipient: string;
   /** Send the test messages (default true). */
@@ -56,114 +76,72 @@ export interface LocalJobOptions {
 export class JobStopped extends Error {}
 
 export async function runLocalJob(options: LocalJobOptions): Promise<void> {
-  const { steps, out } = options;
-  const localDir = join(repoRoot, ".local");
-  mkdirSync(localDir, { recursive: true });
-
-  const emulator = await steps.run(
-    "Twilio emulator (state in .local/emulator-state.json)",
-    async () => {
-      const started = await startLocalEmulator(options.port, localDir);
-      steps.note(`listening on ${started.baseUrl}`);
-      return started;
+  const { steps, out, twilio, database, sender } = options;
+  // Credentials and the emulator's address go through the environment only: stack config is
+  // stored in the state, and the port may differ from run to run.
+  const ws: PulumiWorkspace = {
+    projectDir: repoRoot,
+    stateDir: LOCAL_STATE_DIR,
+    env: {
+      TWILIO_ACCOUNT_SID: twilio.accountSid,
+      TWILIO_AUTH_TOKEN: twilio.authToken,
+      TWILIO_BASE_URL: twilio.baseUrl,
     },
+  };
+  await steps.run(`Pulumi stack '${LOCAL_STACK}' (the pinned CLI is built on first use)`, () =>
+    initStack(ws, LOCAL_STACK, { plain: { accountFiles: JSON.stringify(options.accounts) } }),
   );
-  let db: Database | undefined;
-  try {
-    db = await steps.run(
-      options.databaseUrl ? "database (PostgreSQL)" : "embedded database (.local/db/)",
-      () =>
-        openDatabase({
-          ...(options.databaseUrl ? { databaseUrl: options.databaseUrl, migrate: true } : {}),
-          onProgress: steps.note,
-        }),
-    );
-    const database = db;
-    // Credentials and the emulator's address go through the environment only: stack config is
-    // stored in the state, and the port may differ from run to run.
-    const ws: PulumiWorkspace = {
-      projectDir: repoRoot,
-      stateDir: join(localDir, "pulumi-state"),
-      env: {
-        TWILIO_ACCOUNT_SID: DEFAULT_ACCOUNT_SID,
-        TWILIO_AUTH_TOKEN: DEFAULT_AUTH_TOKEN,
-        TWILIO_BASE_URL: emulator.baseUrl,
-      },
-    };
-    await steps.run(`Pulumi stack '${LOCAL_STACK}' (the pinned CLI is built on first use)`, () =>
-      initStack(ws, LOCAL_STACK, { plain: { accountFiles: JSON.stringify(options.accounts) } }),
-    );
 
-    await steps.run(`plan of ${options.accounts.join(", ")}`, async () => {
-      const run = await runPreview({
-        stack: LOCAL_STACK,
-        refresh: true,
-        env: ws.env,
-        log: steps.note,
-      });
-      if (run.stdout.trim() === "") {
-        throw new JobStopped(
-          `the preview failed: ${run.stderr.trim() || `pulumi exited with ${run.code}`}`,
-        );
-      }
-      const plan = buildPlan(parsePreviewJson(run.stdout, "the preview"), LOCAL_STACK, repoRoot);
-      if (exitCodeOf(plan) === EXIT.error) {
-        throw new JobStopped(`${plan.errors.join("\n")}\nthe preview failed; nothing was changed`);
-      }
-      out(renderText(plan));
+  await steps.run(`plan of ${options.accounts.join(", ")}`, async () => {
+    const run = await runPreview({
+      stack: LOCAL_STACK,
+      refresh: true,
+      env: ws.env,
+      log: steps.note,
     });
-
-    emulator.requestLog.clear();
-    await steps.run("pulumi up", async () => {
-      const up = await runPulumi(
-        ws,
-        ["up", "--yes", "--skip-preview", "--refresh", "--stack", LOCAL_STACK],
-        { echo: true, check: false },
+    if (run.stdout.trim() === "") {
+      throw new JobStopped(
+        `the preview failed: ${run.stderr.trim() || `pulumi exited with ${run.code}`}`,
       );
-      if (up.code !== 0) throw new JobStopped("pulumi up failed (see above)");
-    });
-    const twilioMutations = emulator.requestLog.countMutations();
-
-    const outputs = await steps.run("stack outputs", async () => {
-      const result = await runPulumi(ws, ["stack", "output", "--json", "--stack", LOCAL_STACK]);
-      return parseStackOutputs(result.stdout, `stack ${LOCAL_STACK}'s outputs`);
-    });
-    const synced = await steps.run("sync into VapiPhoneNumber rows", async () => {
-      const result = await syncStackOutputs(database, outputs);
-      out(renderSummary(result, `stack ${LOCAL_STACK}`, database.location));
-      return result;
-    });
-
-    await steps.run("accounts table", async () => {
-      out(await accountsTable(database, outputs));
-    });
-
-    if (options.send) {
-      await steps.run("test SMS through the sender", async () => {
-        out(await sendTestMessages(database, emulator, outputs, options.testRecipient));
-      });
     }
+    const plan = buildPlan(parsePreviewJson(run.stdout, "the preview"), LOCAL_STACK, repoRoot);
+    if (plan.errors.length > 0) {
+      throw new JobStopped(`${plan.errors.join("\n")}\nthe preview failed; nothing was changed`);
+    }
+    out(renderText(plan));
+  });
 
-    const { created, updated, deactivated } = synced.report;
-    out(renderOutcome({ twilioMutations, rowsChanged: created + updated + deactivated }));
-  } finally {
-    await db?.close();
-    await emulator.close();
-  }
-}
-
-async function startLocalEmulator(port: number, localDir: string): Promise<RunningEmulator> {
-  try {
-    return await startEmulator({
-      port,
-      stateFile: join(localDir, "emulator-state.json"),
-      seedPhoneNumbers: [EXAMPLE_ADOPTED_NUMBER],
-    });
-  } catch (error) {
-    throw new JobStopped(
-      `could not start the emulator on port ${port} (${(error as Error).message}); try --port <another>`,
+  twilio.resetMutations();
+  await steps.run("pulumi up", async () => {
+    const up = await runPulumi(
+      ws,
+      ["up", "--yes", "--skip-preview", "--refresh", "--stack", LOCAL_STACK],
+      { echo: true, check: false },
     );
+    if (up.code !== 0) throw new JobStopped("pulumi up failed (see above)");
+  });
+  const twilioMutations = twilio.countMutations();
+
+  const outputs = await steps.run("stack outputs", () => readStackOutputs(LOCAL_STACK));
+  const synced = await steps.run("sync into VapiPhoneNumber rows", async () => {
+    const result = await syncStackOutputs(database, outputs, {
+      onRowsChanged: () => sender.invalidate(),
+    });
+    out(renderSummary(result, `stack ${LOCAL_STACK}`, database.location));
+    return result;
+  });
+
+  await steps.run("accounts table", async () => {
+    out(await accountsTable(database, outputs));
+  });
+
+  if (options.send) {
+    await steps.run("test SMS through the sender", async () => {
+      out(await sendTestMessages(sender, outputs, options.testRecipient));
+    });
   }
+
+  out(renderOutcome({ twilioMutations, rowsChanged: rowsChanged(synced) }));
 }
 
 async function accountsTable(db: Database, outputs: StackOutputs): Promise<string> {
@@ -184,45 +162,32 @@ async function accountsTable(db: Database, outputs: StackOutputs): Promise<strin
 }
 
 async function sendTestMessages(
-  db: Database,
-  emulator: RunningEmulator,
+  sender: TestSender,
   outputs: StackOutputs,
   to: string,
 ): Promise<string> {
-  const sender = createSmsSender({
-    prisma: db.prisma,
-    twilio: {
-      accountSid: DEFAULT_ACCOUNT_SID,
-      authToken: DEFAULT_AUTH_TOKEN,
-      baseUrl: emulator.baseUrl,
-    },
-  });
   const messages: TestMessage[] = [];
-  try {
-    for (const account of outputs.accounts) {
-      if (account.released) {
-        messages.push({ accountName: account.name, skipped: "account released" });
-        continue;
-      }
-      try {
-        const sent = await sender.sendSms({
-          accountId: account.accountId,
-          to,
-          body: `Test from npm start: ${account.name} sends through its Messaging Service.`,
-        });
-        messages.push({
-          accountName: account.name,
-          sid: sent.sid,
-          segments: sent.segments,
-          encoding: sent.encoding,
-          estimatedCostUsd: sent.estimatedCostUsd,
-        });
-      } catch (error) {
-        messages.push({ accountName: account.name, error: (error as Error).message });
-      }
+  for (const account of outputs.accounts) {
+    if (account.released) {
+      messages.push({ accountName: account.name, skipped: "account released" });
+      continue;
     }
-  } finally {
-    await sender.close();
+    try {
+      const sent = await sender.sendSms({
+        accountId: account.accountId,
+        to,
+        body: `Test from npm start: ${account.name} sends through its Messaging Service.`,
+      });
+      messages.push({
+        accountName: account.name,
+        sid: sent.sid,
+        segments: sent.segments,
+        encoding: sent.encoding,
+        estimatedCostUsd: sent.estimatedCostUsd,
+      });
+    } catch (error) {
+      messages.push({ accountName: account.name, error: (error as Error).message });
+    }
   }
   const table = renderTestMessages(messages, to);
   if (messages.some((m) => m.error)) {

@@ -8,7 +8,7 @@
  * disappears, and the sync never touches rows it is not told about.
  */
 import { z } from "zod";
-import { formatPath } from "../config/load";
+import { parseJsonInput } from "../config/json-input";
 import { E164_PATTERN } from "../validation/phone-numbers";
 import { MESSAGING_SERVICE_SID_PATTERN, PHONE_NUMBER_SID_PATTERN } from "../validation/sids";
 
@@ -89,23 +89,14 @@ export class StackOutputsError extends Error {
  * Throws a StackOutputsError naming the source and every bad path.
  */
 export function parseStackOutputs(text: string, source: string): StackOutputs {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
+  const input = parseJsonInput(text, StackOutputsSchema);
+  if (input.ok) return input.data;
+  if ("notJson" in input) {
     throw new StackOutputsError(
-      `${source} is not valid JSON (${(error as Error).message}); expected what \`pulumi stack output --json\` prints`,
+      `${source} is not valid JSON (${input.notJson}); expected what \`pulumi stack output --json\` prints`,
     );
   }
-  const result = StackOutputsSchema.safeParse(data);
-  if (result.success) return result.data;
-  const problems = result.error.issues.slice(0, 20).map((issue) => {
-    const path = formatPath(issue.path) || "(top level)";
-    return `  ${path}: ${issue.message}`;
-  });
-  const more = result.error.issues.length - problems.length;
-  if (more > 0) problems.push(`  … and ${more} more`);
   throw new StackOutputsError(
-    `${source} does not hold the stack outputs the sync expects (docs/sync.md, "The contract"):\n${problems.join("\n")}`,
+    `${source} does not hold the stack outputs the sync expects (docs/sync.md, "The contract"):\n${input.problems.map((p) => `  ${p}`).join("\n")}`,
   );
 }

@@ -1,5 +1,15 @@
 /**
- * The post-deploy sync: writes the SIDs of the stack outputs into `VapiPhoneNumber` rows.
+ * The sync room (src/sync/): after a deployment, the SIDs of the stack outputs into the backend's
+ * `VapiPhoneNumber` rows (contract.ts the outputs' schema, read-outputs.ts where they come from,
+ * plan.ts the decisions, this file the transaction, report.ts what a person reads), and `adopt`
+ * (adopt.ts) for rows made before the project.
+ *
+ * Imports src/pulumi (to read a stack), src/db, src/config, src/validation and src/util. Never the
+ * emulator or the sender: the sync says what it changed (its report, and `onRowsChanged`), and
+ * the caller drops the sender's cached routes (npm start wires `sender.invalidate()`; a backend
+ * running the sync does the same, docs/sync.md). Never src/cli, scripts/, bench/ or test/.
+ *
+ * This file: the post-deploy sync.
  *
  * Everything happens in one transaction that first takes a PostgreSQL advisory lock, so a second
  * sync started meanwhile waits, then reads what the first committed and finds nothing to do. Rows
@@ -8,7 +18,6 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Database } from "../db";
-import { invalidateSenderCaches } from "../sender/lookup";
 import type { StackOutputs } from "./contract";
 import { type Conflict, lookupKeys, type NumberRef, type PhoneRow, planSync } from "./plan";
 
@@ -37,6 +46,18 @@ export interface SyncResult {
 export interface SyncOptions {
   /** Plan and report, write nothing (the transaction is rolled back). */
   dryRun?: boolean;
+  /**
+   * Called after a commit that created, updated or deactivated rows (never for a dry run): the
+   * hook for a sender in the same process, whose cached Messaging Service routes may now be stale
+   * (`() => sender.invalidate()`, or `invalidateSenderCaches` for every sender of the process).
+   */
+  onRowsChanged?: (result: SyncResult) => void;
+}
+
+/** Rows the sync created, updated or deactivated. */
+export function rowsChanged(result: SyncResult): number {
+  const { created, updated, deactivated } = result.report;
+  return created + updated + deactivated;
 }
 
 /** A transaction of the generated client (what `$transaction` hands its callback). */
@@ -133,8 +154,7 @@ export async function syncStackOutputs(
     );
     // After the commit: a sender in this process (the backend running the sync) must not keep
     // sending through a Messaging Service SID the rows no longer hold.
-    const { created, updated, deactivated } = result.report;
-    if (created + updated + deactivated > 0) invalidateSenderCaches();
+    if (rowsChanged(result) > 0) options.onRowsChanged?.(result);
     return result;
   } catch (error) {
     if (error instanceof DryRunRollback) return error.result;

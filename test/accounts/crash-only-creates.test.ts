@@ -5,7 +5,7 @@
  * (`npm run pulumi -- recover --stack …`), a re-run and a no-op `up`. Twilio must then hold exactly
  * what the YAML declares: nothing twice, nothing released that was not marked, no orphan.
  *
- * The project writes the state once per run (PULUMI_SKIP_CHECKPOINTS, scripts/lib/pulumi.ts), so
+ * The project writes the state once per run (PULUMI_SKIP_CHECKPOINTS, src/pulumi/environment.ts), so
  * a killed run records nothing: every re-run repeats the killed run's creates, and each must find
  * what the killed run made (creation markers) instead of making it again.
  *
@@ -18,9 +18,10 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensurePulumiCli, LOCAL_STACK_PASSPHRASE, repoRoot } from "../../scripts/lib/pulumi";
 import type { RequestLogEntry } from "../../src/emulator/request-log";
 import { DEFAULT_AUTH_TOKEN } from "../../src/emulator/server";
+import { ensurePulumiCli, LOCAL_STACK_PASSPHRASE } from "../../src/pulumi/environment";
+import { repoRoot } from "../../src/util/repo-root";
 import { type AccountsStack, createAccountsStack, twilioSteps } from "../support/accounts-stack";
 import { accountsYaml, type TestAccount, THREE_ACCOUNTS } from "../support/accounts-yaml";
 import { changingSteps, previewThenUp } from "../support/preview-then-up";
@@ -93,7 +94,7 @@ async function upKilledAt(operationId: string, options: { dropAnswer?: boolean }
 async function recover(): Promise<string> {
   const { stdout, stderr } = await run(
     join(repoRoot, "node_modules", ".bin", "tsx"),
-    ["scripts/pulumi.ts", "recover", "--stack", stack.stack],
+    ["src/cli/pulumi.ts", "recover", "--stack", stack.stack],
     { cwd: repoRoot, env: wrapperEnv() },
   );
   expect(stdout).toContain(`stack ${stack.stack} recovered`);
@@ -269,7 +270,7 @@ describe("npm run pulumi -- recover", () => {
     try {
       const refused = await run(
         join(repoRoot, "node_modules", ".bin", "tsx"),
-        ["scripts/pulumi.ts", "recover", "--stack", stack.stack],
+        ["src/cli/pulumi.ts", "recover", "--stack", stack.stack],
         { cwd: repoRoot, env: wrapperEnv() },
       ).then(
         () => undefined,

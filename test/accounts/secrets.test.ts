@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { repoRoot } from "../../scripts/lib/pulumi";
+import { repoRoot } from "../../src/util/repo-root";
 import { type AccountsStack, createAccountsStack, twilioSteps } from "../support/accounts-stack";
 import { accountsYaml, THREE_ACCOUNTS } from "../support/accounts-yaml";
 

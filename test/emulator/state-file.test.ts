@@ -111,7 +111,7 @@ describe("state file", () => {
 
 describe("npm run emulator", () => {
   const tsx = join(__dirname, "..", "..", "node_modules", ".bin", "tsx");
-  const cli = join(__dirname, "..", "..", "src", "emulator", "cli.ts");
+  const cli = join(__dirname, "..", "..", "src", "cli", "emulator.ts");
 
   it("prints its base URL, serves the SDK with the token from the environment, and stops on SIGTERM", async () => {
     const stateFile = join(dir, "cli.json");

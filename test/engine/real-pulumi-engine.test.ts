@@ -3,14 +3,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  initStack,
-  type PulumiWorkspace,
-  repoRoot,
-  runPulumi,
-  runPulumiWithEvents,
-  stepsOf,
-} from "../../scripts/lib/pulumi";
+import type { PulumiWorkspace } from "../../src/pulumi/environment";
+import { runPulumiWithEvents, stepsOf } from "../../src/pulumi/events";
+import { initStack, runPulumi } from "../../src/pulumi/run";
+import { repoRoot } from "../../src/util/repo-root";
 
 const stack = `smoke-${process.pid}`;
 let ws: PulumiWorkspace;

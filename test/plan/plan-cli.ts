@@ -1,6 +1,8 @@
 /** Runs `npm run plan` the way npm does (tsx src/cli/plan.ts …) against a test stack's backend. */
-import { LOCAL_STACK_PASSPHRASE, repoRoot } from "../../scripts/lib/pulumi";
+
 import { DEFAULT_ACCOUNT_SID } from "../../src/emulator/auth";
+import { LOCAL_STACK_PASSPHRASE } from "../../src/pulumi/environment";
+import { repoRoot } from "../../src/util/repo-root";
 import type { AccountsStack } from "../support/accounts-stack";
 import { type CommandResult, runCommand } from "../support/run-command";
 

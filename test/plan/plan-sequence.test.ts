@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { repoRoot } from "../../scripts/lib/pulumi";
+import { repoRoot } from "../../src/util/repo-root";
 import { type AccountsStack, createAccountsStack } from "../support/accounts-stack";
 import { changingSteps, jsonPreviewSteps } from "../support/preview-then-up";
 import { type CliResult, runPlanCli, stackEnvironment } from "./plan-cli";

@@ -8,12 +8,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { LOCAL_STACK_PASSPHRASE, repoRoot, runPulumi } from "../../scripts/lib/pulumi";
-import {
-  isLocalBackend,
-  LOCAL_STATE_DIR,
-  withDriftRefresh,
-} from "../../scripts/lib/pulumi-wrapper";
+import { isLocalBackend, LOCAL_STATE_DIR } from "../../src/pulumi/backend";
+import { withDriftRefresh } from "../../src/pulumi/command-line";
+import { LOCAL_STACK_PASSPHRASE } from "../../src/pulumi/environment";
+import { runPulumi } from "../../src/pulumi/run";
+import { repoRoot } from "../../src/util/repo-root";
 
 const dir = mkdtempSync(join(tmpdir(), "pulumi-wrapper-"));
 const userBackend = join(dir, "user-backend");
@@ -43,7 +42,7 @@ function wrapper(
     delete clean[key];
   const child = spawn(
     join(repoRoot, "node_modules", ".bin", "tsx"),
-    [join(repoRoot, "scripts", "pulumi.ts"), ...args],
+    [join(repoRoot, "src", "cli", "pulumi.ts"), ...args],
     { cwd: repoRoot, env: { ...clean, ...env }, stdio: ["ignore", "pipe", "pipe"] },
   );
   let output = "";

@@ -131,7 +131,10 @@ describe("the Messaging Service lookup cache", () => {
         },
       ],
     };
-    const synced = await syncStackOutputs(world.db, outputs);
+    // The hook a backend wires when it runs the sync next to its senders (docs/sync.md).
+    const synced = await syncStackOutputs(world.db, outputs, {
+      onRowsChanged: () => invalidateSenderCaches(),
+    });
     expect(synced.report.updated).toBe(1);
     const after = await sender.sendSms({ accountId: account.accountId, to: TO, body: "b" });
     expect(before.messagingServiceSid).toBe(account.serviceSid);

@@ -9,7 +9,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } fro
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { repoRoot } from "../../scripts/lib/pulumi";
+import { repoRoot } from "../../src/util/repo-root";
 import { type CommandResult, runCommand } from "../support/run-command";
 
 let checkout: string;

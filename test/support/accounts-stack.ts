@@ -5,17 +5,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  type EngineEvent,
-  initStack,
-  type PulumiResult,
-  type PulumiWorkspace,
-  type RunOptions,
-  repoRoot,
-  runPulumi,
-  runPulumiWithEvents,
-  stepsOf,
-} from "../../scripts/lib/pulumi";
 import { twilioSpecValidator } from "../../src/emulator/openapi";
 import type { RequestLogEntry } from "../../src/emulator/request-log";
 import {
@@ -25,7 +14,11 @@ import {
   type RunningEmulator,
   startEmulator,
 } from "../../src/emulator/server";
+import type { PulumiWorkspace } from "../../src/pulumi/environment";
+import { type EngineEvent, runPulumiWithEvents, stepsOf } from "../../src/pulumi/events";
+import { initStack, type PulumiResult, type RunOptions, runPulumi } from "../../src/pulumi/run";
 import { createTwilioClient, type TwilioClient } from "../../src/twilio/client";
+import { repoRoot } from "../../src/util/repo-root";
 
 export interface AccountsStack {
   readonly emulator: RunningEmulator;

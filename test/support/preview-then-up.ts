@@ -4,7 +4,8 @@
  * previews are only worth reading if this holds.
  */
 import { expect } from "vitest";
-import type { EngineEvent, PulumiResult } from "../../scripts/lib/pulumi";
+import type { EngineEvent } from "../../src/pulumi/events";
+import type { PulumiResult } from "../../src/pulumi/run";
 import { type AccountsStack, twilioSteps } from "./accounts-stack";
 
 type Run = PulumiResult & { events: EngineEvent[] };

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { repoRoot } from "../../scripts/lib/pulumi";
+import { repoRoot } from "../../src/util/repo-root";
 import { readWorkflow, workflowFiles } from "./workflows";
 
 let actionlint: string;

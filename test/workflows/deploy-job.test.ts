@@ -6,7 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { repoRoot } from "../../scripts/lib/pulumi";
+import { repoRoot } from "../../src/util/repo-root";
 import { readWorkflow, WORKFLOW_DIR } from "./workflows";
 
 const workflow = readWorkflow(join(WORKFLOW_DIR, "deploy.yml"));

@@ -6,7 +6,7 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { repoRoot } from "../../scripts/lib/pulumi";
+import { repoRoot } from "../../src/util/repo-root";
 
 type Upsert = (args: { github: unknown; context: unknown; body: string }) => Promise<string>;
 const upsertPlanComment = createRequire(__filename)(

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { repoRoot } from "../../scripts/lib/pulumi";
+import { repoRoot } from "../../src/util/repo-root";
 import { stackEnvironment } from "../plan/plan-cli";
 import { type AccountsStack, createAccountsStack } from "../support/accounts-stack";
 import { accountsYaml, THREE_ACCOUNTS } from "../support/accounts-yaml";

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { repoRoot } from "../../scripts/lib/pulumi";
+import { repoRoot } from "../../src/util/repo-root";
 
 export const WORKFLOW_DIR = join(repoRoot, ".github", "workflows");
 

@@ -1,0 +1,8 @@
+/**
+ * The project's root directory (where package.json, Pulumi.yaml and .local/ are), found from this
+ * file's place in the checkout. The one copy: the Pulumi runner, the database's embedded default,
+ * the plan, npm start and the tests all start from it.
+ */
+import { resolve } from "node:path";
+
+export const repoRoot = resolve(__dirname, "..", "..");
