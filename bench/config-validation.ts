@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
+import { defineCommand, EXIT, main } from "../src/cli/command";
 import { MAX_FILE_BYTES, parseAccountsDocument } from "../src/config/load";
 import { largestAccountsYaml, manyAccountsYaml } from "../test/support/many-accounts";
 
@@ -58,52 +59,57 @@ file (in process, cold and warm, next to the bare YAML parse) and npm run valida
 accounts (next to the same command on the 3-account example). Prints a table; no options besides
 -h, --help.`;
 
-const args = process.argv.slice(2);
-if (args.includes("--help") || args.includes("-h")) {
-  console.log(HELP);
-  process.exit(0);
-}
-if (args.length > 0) {
-  process.stderr.write(`unknown argument ${args[0]}\n\n${HELP}\n`);
-  process.exit(2);
-}
+/** Measures and prints the table. */
+function measure(): void {
+  const dir = mkdtempSync(join(tmpdir(), "bench-config-"));
+  try {
+    process.stderr.write("measuring the largest allowed file …\n");
+    const largest = largestAccountsYaml(MAX_FILE_BYTES);
+    const full = timeRuns(() => parseAccountsDocument(largest.text, "largest.yaml"));
+    const yamlOnly = timeRuns(() => parseDocument(largest.text));
 
-const dir = mkdtempSync(join(tmpdir(), "bench-config-"));
-try {
-  process.stderr.write("measuring the largest allowed file …\n");
-  const largest = largestAccountsYaml(MAX_FILE_BYTES);
-  const full = timeRuns(() => parseAccountsDocument(largest.text, "largest.yaml"));
-  const yamlOnly = timeRuns(() => parseDocument(largest.text));
+    process.stderr.write("measuring npm run validate …\n");
+    const thousand = join(dir, "thousand.yaml");
+    writeFileSync(thousand, manyAccountsYaml(1000));
+    const example = join(root, "config", "accounts.example.yaml");
+    const cliThousand: number[] = [];
+    const cliExample: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      cliExample.push(validateCli(example));
+      cliThousand.push(validateCli(thousand));
+    }
 
-  process.stderr.write("measuring npm run validate …\n");
-  const thousand = join(dir, "thousand.yaml");
-  writeFileSync(thousand, manyAccountsYaml(1000));
-  const example = join(root, "config", "accounts.example.yaml");
-  const cliThousand: number[] = [];
-  const cliExample: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    cliExample.push(validateCli(example));
-    cliThousand.push(validateCli(thousand));
+    const rows = [
+      [
+        "largest allowed file",
+        `${Buffer.byteLength(largest.text)} bytes, ${largest.accounts} accounts`,
+      ],
+      ["  full validation, cold (first in process)", `${full.cold.toFixed(0)} ms`],
+      ["  full validation, warm (median)", `${full.warm.toFixed(0)} ms`],
+      ["  baseline: YAML parse only, warm (median)", `${yamlOnly.warm.toFixed(0)} ms`],
+      ["npm run validate, 1,000 accounts (median of 3)", `${median(cliThousand).toFixed(0)} ms`],
+      ["  baseline: same command, 3-account example", `${median(cliExample).toFixed(0)} ms`],
+      [
+        "  difference: the 1,000 accounts themselves",
+        `${(median(cliThousand) - median(cliExample)).toFixed(0)} ms`,
+      ],
+    ];
+    const width = Math.max(...rows.map(([label]) => (label ?? "").length));
+    for (const [label, value] of rows) console.log(`${(label ?? "").padEnd(width)}  ${value}`);
+    console.log(`(load average ${loadavg()[0]?.toFixed(1)} on this machine while measuring)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-
-  const rows = [
-    [
-      "largest allowed file",
-      `${Buffer.byteLength(largest.text)} bytes, ${largest.accounts} accounts`,
-    ],
-    ["  full validation, cold (first in process)", `${full.cold.toFixed(0)} ms`],
-    ["  full validation, warm (median)", `${full.warm.toFixed(0)} ms`],
-    ["  baseline: YAML parse only, warm (median)", `${yamlOnly.warm.toFixed(0)} ms`],
-    ["npm run validate, 1,000 accounts (median of 3)", `${median(cliThousand).toFixed(0)} ms`],
-    ["  baseline: same command, 3-account example", `${median(cliExample).toFixed(0)} ms`],
-    [
-      "  difference: the 1,000 accounts themselves",
-      `${(median(cliThousand) - median(cliExample)).toFixed(0)} ms`,
-    ],
-  ];
-  const width = Math.max(...rows.map(([label]) => (label ?? "").length));
-  for (const [label, value] of rows) console.log(`${(label ?? "").padEnd(width)}  ${value}`);
-  console.log(`(load average ${loadavg()[0]?.toFixed(1)} on this machine while measuring)`);
-} finally {
-  rmSync(dir, { recursive: true, force: true });
 }
+
+main(
+  defineCommand({
+    script: "bench:config",
+    usage: HELP,
+    options: {},
+    run() {
+      measure();
+      return EXIT.ok;
+    },
+  }),
+);

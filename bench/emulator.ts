@@ -10,6 +10,7 @@
  */
 import { Agent, createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
+import { defineCommand, EXIT, main } from "../src/cli/command";
 import { DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, startEmulator } from "../src/emulator/server";
 
 const CONCURRENCY = [1, 16, 64];
@@ -112,7 +113,7 @@ async function compare(
   return { clients, emulatorP50: percentile(emu, 50) };
 }
 
-async function main(): Promise<void> {
+async function measure(): Promise<void> {
   const emulator = await startEmulator({ port: 0, requestLogLimit: 1000 });
   const numbers = [];
   for (let i = 0; i < 20; i++) numbers.push(emulator.state.phoneNumbers.buy({ AreaCode: "514" }));
@@ -178,17 +179,14 @@ Measures the emulator's cost per request next to a bare node:http server answeri
 in the same run: fetch of one number at 1, 16 and 64 concurrent clients, and a list of 20 numbers.
 Prints a table to stdout (docs/benchmarks.md). No options besides -h, --help.`;
 
-const args = process.argv.slice(2);
-if (args.includes("--help") || args.includes("-h")) {
-  console.log(HELP);
-  process.exit(0);
-}
-if (args.length > 0) {
-  process.stderr.write(`unknown argument ${args[0]}\n\n${HELP}\n`);
-  process.exit(2);
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+main(
+  defineCommand({
+    script: "bench:emulator",
+    usage: HELP,
+    options: {},
+    async run() {
+      await measure();
+      return EXIT.ok;
+    },
+  }),
+);

@@ -14,7 +14,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { defineCommand, EXIT, main, UsageError } from "../src/cli/command";
 import { type Database, migrateDatabase, openDatabase } from "../src/db";
 import { DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN } from "../src/emulator/auth";
 import { createSmsSender, estimateSms } from "../src/sender";
@@ -38,26 +38,11 @@ interface Args {
   accounts: number;
 }
 
-function parse(): Args | undefined {
-  const { values } = parseArgs({
-    options: {
-      messages: { type: "string" },
-      concurrency: { type: "string" },
-      accounts: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
-  if (values.help) return undefined;
-  const int = (name: string, raw: string | undefined, fallback: number, max: number) => {
-    const n = raw === undefined ? fallback : Number(raw);
-    if (!Number.isInteger(n) || n < 1 || n > max) throw new Error(`--${name} must be 1..${max}`);
-    return n;
-  };
-  return {
-    messages: int("messages", values.messages, 400, 5_000),
-    concurrency: int("concurrency", values.concurrency, 16, 64),
-    accounts: int("accounts", values.accounts, 20, 500),
-  };
+/** A whole number in 1..max, or the default; a usage error otherwise. */
+function count(name: string, raw: string | undefined, fallback: number, max: number): number {
+  const n = raw === undefined ? fallback : Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`--${name} must be 1..${max}`);
+  return n;
 }
 
 async function freePort(): Promise<number> {
@@ -112,12 +97,7 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
   return performance.now() - start;
 }
 
-async function main(): Promise<void> {
-  const args = parse();
-  if (!args) {
-    console.log(HELP);
-    return;
-  }
+async function benchmark(args: Args): Promise<void> {
   const scratch = await createScratchDatabase("bench_sender");
   const { baseUrl, child } = await startEmulatorProcess();
   let db: Database | undefined;
@@ -272,7 +252,22 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+main(
+  defineCommand({
+    script: "bench:sender",
+    usage: HELP,
+    options: {
+      messages: { type: "string" },
+      concurrency: { type: "string" },
+      accounts: { type: "string" },
+    },
+    async run({ values }) {
+      await benchmark({
+        messages: count("messages", values.messages, 400, 5_000),
+        concurrency: count("concurrency", values.concurrency, 16, 64),
+        accounts: count("accounts", values.accounts, 20, 500),
+      });
+      return EXIT.ok;
+    },
+  }),
+);

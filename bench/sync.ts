@@ -12,14 +12,14 @@
  * measured, never asserted: the exit code is non-zero only when something fails or a result is
  * wrong (rows without their SIDs). Progress goes to stderr, results to stdout.
  */
-import { parseArgs } from "node:util";
+import { defineCommand, main, UsageError } from "../src/cli/command";
 import { type Database, migrateDatabase, openDatabase } from "../src/db";
 import type { StackOutputs } from "../src/sync/contract";
 import { syncStackOutputs } from "../src/sync/sync";
 import { createScratchDatabase, type ScratchDatabase } from "../test/db/scratch-postgres";
 import { manyAccounts } from "../test/sync/fixtures";
 
-const HELP = `usage: npm run bench:sync -- [--accounts N]
+const HELP = `Usage: npm run bench:sync -- [--accounts N]
 
 Measures the post-deploy sync of N accounts (one number each; default 10000) on PostgreSQL
 (POSTGRES_ADMIN_URL, default postgresql://postgres@127.0.0.1:5432/postgres; a scratch database is
@@ -108,19 +108,7 @@ async function checkAllSynced(db: Database, expected: number, after: string): Pr
     throw new Error(`after ${after}: ${synced} of ${expected} rows hold their SIDs`);
 }
 
-async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: { accounts: { type: "string" }, help: { type: "boolean", short: "h" } },
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const count = Number.parseInt(values.accounts ?? "10000", 10);
-  if (!Number.isInteger(count) || count < 1) {
-    console.error(`error: --accounts takes a positive whole number\n\n${HELP}`);
-    return 2;
-  }
+async function benchmark(count: number): Promise<number> {
   const outputs = manyAccounts(count);
   global.gc?.();
   const baselineRssMb = process.memoryUsage().rss / 2 ** 20;
@@ -195,4 +183,19 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => process.exit(code));
+main(
+  defineCommand({
+    script: "bench:sync",
+    usage: HELP,
+    options: { accounts: { type: "string" } },
+    async run({ values }) {
+      const count = Number.parseInt(values.accounts ?? "10000", 10);
+      if (!Number.isInteger(count) || count < 1) {
+        throw new UsageError("--accounts takes a positive whole number");
+      }
+      const code = await benchmark(count);
+      // The scratch database's pool may keep the process alive a while: end now.
+      process.exit(code);
+    },
+  }),
+);

@@ -1,3 +1,9 @@
+/*
+ * The config room (src/config/): the accounts YAML format (schema.ts, the zod source of truth), its
+ * loader with positioned errors (this file), the JSON Schema for editors, and JSON input checked
+ * against a zod schema (json-input.ts). Imports only src/validation and src/util; never the rooms
+ * built on it (plan, sync, start, pulumi, sender, emulator, cli), scripts/, bench/ or test/.
+ */
 /**
  * Reads accounts YAML files into one resolved configuration: every file is validated against the
  * schema, cross-file rules are checked (account ids and adopted numbers are unique), and defaults

@@ -1,3 +1,9 @@
+/*
+ * The emulator room (src/emulator/): the local Twilio emulator, a test double of Twilio's API
+ * (models/ the state and rules, render.ts the wire format, routes.ts the URLs, this file the
+ * server). Imports only src/validation, src/sms and src/util. Only the entry points (src/cli),
+ * tests and benchmarks import it: never the deploy-time rooms, the sender, providers/ or pulumi/.
+ */
 /**
  * The local Twilio emulator: a real HTTP server (node:http) that the official `twilio` SDK talks to
  * exactly as it talks to Twilio, for the 2010 API (`/2010-04-01/…`) and Messaging v1 (`/v1/…`) on

@@ -1,4 +1,13 @@
 /**
+ * The sender room (src/sender/): the runtime package a backend installs (`npm run build` →
+ * dist/sender): route lookup, delivery at most once, rate limits, typed errors, NestJS module.
+ *
+ * Imports only src/sms, src/validation, src/twilio, src/util and the PostgreSQL-only opener
+ * src/db/connection.ts: never the database factory (PGlite), Pulumi, the config/YAML loader, the
+ * deploy-time rooms (plan, sync, start, pulumi), the emulator, src/cli, scripts/, bench/ or test/.
+ * Nothing but src/cli, tests and benchmarks imports it.
+ *
+ *
  * `twilio-messaging-iac/sender`: send SMS through an account's Messaging Service.
  * Importing it has no side effect: nothing connects until `createSmsSender` is called.
  */

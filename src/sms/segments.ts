@@ -1,3 +1,7 @@
+/*
+ * The sms room (src/sms/): what a message body costs, segments (this file) and price (cost.ts),
+ * shared by the sender and the emulator. Imports nothing of the project but src/util.
+ */
 /**
  * How many SMS segments a body takes, as Twilio counts it (`num_segments`, and what it bills).
  * One implementation, shared by the sender's cost estimate and the emulator's `num_segments`.

@@ -1,3 +1,8 @@
+/*
+ * The twilio room (src/twilio/): the one way to build a `twilio` SDK client (this file) and its
+ * HTTP client with retries (http-client.ts). Imports only src/validation and src/util; never the
+ * emulator (it is pointed at one by URL), the sender, the deploy-time rooms or src/cli.
+ */
 /**
  * The one way this project builds a `twilio` client. Providers, sync and the sender all call
  * `createTwilioClient`, so pointing the whole project at the local emulator is one setting:

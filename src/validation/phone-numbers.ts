@@ -1,3 +1,8 @@
+/*
+ * The validation room (src/validation/): the one copy of the E.164, SID, area code and webhook URL
+ * rules (phone-numbers.ts, sids.ts, urls.ts), used by the schema, the providers, the emulator, the
+ * sync and the sender. Imports nothing of the project but src/util.
+ */
 /**
  * Phone number rules, the one copy used by the accounts schema, the emulator and the providers:
  * E.164, Twilio's number SIDs, and which North American area codes belong to which country.
