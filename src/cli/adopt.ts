@@ -6,7 +6,6 @@
  */
 import { existsSync, writeFileSync } from "node:fs";
 import { ConfigError } from "../config/errors";
-import { type Database, openDatabase } from "../db";
 import { planAdoption, readLegacyRows } from "../sync/adopt";
 import {
   type CommandIoInput,
@@ -17,6 +16,7 @@ import {
   runCommand,
   UsageError,
 } from "./command";
+import { type InjectedDatabase, withDatabase } from "./database";
 
 const USAGE = `Usage: npm run adopt -- --out FILE [--database-url URL] [--force]
 
@@ -35,7 +35,7 @@ Then: add FILE to the stack's accountFiles, \`pulumi preview\` (adoptions only),
 Exit codes: 0 written (or nothing to adopt), 1 refused or failed (nothing written), 2 usage error.`;
 
 /** The adopt command; `injected.database` is an open database to use instead of opening one (tests). */
-export function adoptCommand(injected: { database?: Database } = {}) {
+export function adoptCommand(injected: InjectedDatabase = {}) {
   return defineCommand({
     script: "adopt",
     usage: USAGE,
@@ -53,35 +53,30 @@ export function adoptCommand(injected: { database?: Database } = {}) {
         return EXIT.failure;
       }
 
-      let db: Database | undefined;
       try {
-        db =
-          injected.database ??
-          (await openDatabase({
-            databaseUrl: values["database-url"],
-            onProgress: (message) => io.err(`${message}\n`),
-          }));
-        const rows = await readLegacyRows(db);
-        const plan = planAdoption(rows, out, db.location);
-        for (const row of plan.skippedInactive) {
-          io.err(
-            `skipped inactive row: account ${row.accountId}, ${row.phoneNumber} (${row.twilioPhoneNumberSid}); set isActive to adopt it\n`,
-          );
-        }
-        const accounts = plan.config.accounts;
-        if (accounts.length === 0) {
+        return await withDatabase(io, values["database-url"], injected, async (db) => {
+          const rows = await readLegacyRows(db);
+          const plan = planAdoption(rows, out, db.location);
+          for (const row of plan.skippedInactive) {
+            io.err(
+              `skipped inactive row: account ${row.accountId}, ${row.phoneNumber} (${row.twilioPhoneNumberSid}); set isActive to adopt it\n`,
+            );
+          }
+          const accounts = plan.config.accounts;
+          if (accounts.length === 0) {
+            io.out(
+              `Nothing to adopt: no active row in ${db.location} has a number SID without a Messaging Service SID. ${out} not written.\n`,
+            );
+            return EXIT.ok;
+          }
+          writeFileSync(target, plan.yaml);
+          const numbers = accounts.reduce((sum, a) => sum + a.numbers.length, 0);
           io.out(
-            `Nothing to adopt: no active row in ${db.location} has a number SID without a Messaging Service SID. ${out} not written.\n`,
+            `Wrote ${out}: ${accounts.length} account(s) adopting ${numbers} number(s) from ${db.location}.\n` +
+              "Next: add it to the stack's accountFiles, `pulumi preview` (adoptions only), `pulumi up`, `npm run sync`.\n",
           );
           return EXIT.ok;
-        }
-        writeFileSync(target, plan.yaml);
-        const numbers = accounts.reduce((sum, a) => sum + a.numbers.length, 0);
-        io.out(
-          `Wrote ${out}: ${accounts.length} account(s) adopting ${numbers} number(s) from ${db.location}.\n` +
-            "Next: add it to the stack's accountFiles, `pulumi preview` (adoptions only), `pulumi up`, `npm run sync`.\n",
-        );
-        return EXIT.ok;
+        });
       } catch (error) {
         const reason =
           error instanceof ConfigError
@@ -89,8 +84,6 @@ export function adoptCommand(injected: { database?: Database } = {}) {
             : (error as Error).message;
         io.err(`error: ${reason}\nNothing was written.\n`);
         return EXIT.failure;
-      } finally {
-        if (db !== injected.database) await db?.close();
       }
     },
   });
@@ -100,7 +93,7 @@ export function adoptCommand(injected: { database?: Database } = {}) {
 export function runAdoptCli(
   args: readonly string[],
   io: CommandIoInput,
-  injected: { database?: Database } = {},
+  injected: InjectedDatabase = {},
 ): Promise<number> {
   return runCommand(adoptCommand(injected), args, io);
 }

@@ -3,7 +3,6 @@
  * writes the SIDs of a deployed stack into `VapiPhoneNumber` rows (docs/sync.md).
  * Exit codes: 0 clean, 1 unmatched or conflicting numbers or a failure, 2 usage error.
  */
-import { type Database, openDatabase } from "../db";
 import { type StackOutputs, StackOutputsError } from "../sync/contract";
 import { readOutputsFile, readStackOutputs } from "../sync/read-outputs";
 import { isClean, renderJson, renderSummary } from "../sync/report";
@@ -17,6 +16,7 @@ import {
   runCommand,
   UsageError,
 } from "./command";
+import { type InjectedDatabase, withDatabase } from "./database";
 
 const USAGE = `Usage: npm run sync -- (--stack NAME | --outputs FILE) [--database-url URL] [--dry-run] [--json]
 
@@ -41,7 +41,7 @@ Exit codes: 0 clean, 1 unmatched or conflicting numbers (listed) or a failure (n
 written), 2 usage error.`;
 
 /** The sync command; `injected.database` is an open database to use instead of opening one (tests). */
-export function syncCommand(injected: { database?: Database } = {}) {
+export function syncCommand(injected: InjectedDatabase = {}) {
   return defineCommand({
     script: "sync",
     usage: USAGE,
@@ -76,26 +76,21 @@ export function syncCommand(injected: { database?: Database } = {}) {
         throw error;
       }
 
-      let db: Database | undefined;
       try {
-        db =
-          injected.database ??
-          (await openDatabase({
-            databaseUrl: values["database-url"],
-            onProgress: (message) => io.err(`${message}\n`),
-          }));
-        const result = await syncStackOutputs(db, outputs, { dryRun: values["dry-run"] === true });
-        io.out(
-          values.json
-            ? `${renderJson(result.report)}\n`
-            : `${renderSummary(result, source, db.location)}\n`,
-        );
-        return isClean(result.report) ? EXIT.ok : EXIT.failure;
+        return await withDatabase(io, values["database-url"], injected, async (db) => {
+          const result = await syncStackOutputs(db, outputs, {
+            dryRun: values["dry-run"] === true,
+          });
+          io.out(
+            values.json
+              ? `${renderJson(result.report)}\n`
+              : `${renderSummary(result, source, db.location)}\n`,
+          );
+          return isClean(result.report) ? EXIT.ok : EXIT.failure;
+        });
       } catch (error) {
         io.err(`error: ${explain(error)}\nNothing was written.\n`);
         return EXIT.failure;
-      } finally {
-        if (db !== injected.database) await db?.close();
       }
     },
   });
@@ -105,7 +100,7 @@ export function syncCommand(injected: { database?: Database } = {}) {
 export function runSyncCli(
   args: readonly string[],
   io: CommandIoInput,
-  injected: { database?: Database } = {},
+  injected: InjectedDatabase = {},
 ): Promise<number> {
   return runCommand(syncCommand(injected), args, io);
 }
