@@ -5,7 +5,7 @@
  * Type-only imports count: a room that needs another's types depends on it.
  */
 
-/** Rooms that run in a deployment (CI, a person's `npm run`): never the test double nor the runtime package. */
+/** Rooms that run in a deployment (CI, `npm run`): never the test double nor the runtime package. */
 const DEPLOY_TIME = "^src/(plan|sync|start|pulumi)/";
 
 /** What the sender package reaches at run time, besides itself. */

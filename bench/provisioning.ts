@@ -6,9 +6,9 @@
  * For each size (default 10 and 100 accounts; one number bought by area code, one Messaging
  * Service and one attachment per account):
  *   1. `pulumi up` of the project's program (the real CLI with the project's settings from
- *      src/pulumi/environment.ts, on a fresh stack and emulator made as the end-to-end tests make them:
- *      test/support/accounts-stack.ts), then a `pulumi preview` of the unchanged stack (what a
- *      pull request waits for) and a no-op `up`;
+ *      src/pulumi/environment.ts, on a fresh stack and emulator made as the end-to-end tests make
+ *      them: test/support/accounts-stack.ts), then a `pulumi preview` of the unchanged stack
+ *      (what a pull request waits for) and a no-op `up`;
  *   2. the sequential seed-style script on a fresh emulator with the same latency.
  * Wall time, Twilio calls (from the emulator's request log), mutating calls, peak memory and CPU
  * time of the CLI, the program and the provider process, state size and state writes are printed

@@ -3,7 +3,6 @@
  * src/config, src/util and the sync's contract types (src/sync/contract.ts); never src/cli,
  * src/start, the emulator, the sender, scripts/, bench/ or test/.
  *
- *
  * The Pulumi program: reads the accounts YAML files named in stack config, validates them (before
  * any Twilio call), and declares one component per account plus the stack's number guard
  * (providers/number-guard.ts).

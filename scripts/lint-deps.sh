@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# `npm run lint:deps` (part of `npm test`): checks the layer rules written in .dependency-cruiser.cjs
-# (drawn in docs/architecture.md) over the whole tree with dependency-cruiser, and fails naming each
-# import that breaks one. dependency-cruiser 18 runs on Node 22 or newer: under an older Node (the
-# machines' 20) it runs on the first line of .node-lines, unpacked by scripts/ensure-node.sh (the
-# binary the smoke tests use, cached outside the repository).
+# `npm run lint:deps` (part of `npm test`): checks the layer rules written in
+# .dependency-cruiser.cjs (drawn in docs/architecture.md) over the whole tree with
+# dependency-cruiser, and fails naming each import that breaks one. dependency-cruiser 18 runs on
+# Node 22 or newer: under an older Node (the machines' 20) it runs on the first line of
+# .node-lines, unpacked by scripts/ensure-node.sh (the binary the smoke tests use, cached outside
+# the repository).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 

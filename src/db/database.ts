@@ -1,8 +1,8 @@
 /**
  * The one way to open the database. With a URL (option or DATABASE_URL) it is PostgreSQL through
- * `@prisma/adapter-pg` (connection.ts); without, an embedded PostgreSQL (PGlite) in `.local/db/`, migrated on first
- * use, so a newcomer runs everything with no server. The Prisma client is the same for both, so is
- * every query made with it.
+ * `@prisma/adapter-pg` (connection.ts); without, an embedded PostgreSQL (PGlite) in `.local/db/`,
+ * migrated on first use, so a newcomer runs everything with no server. The Prisma client is the
+ * same for both, so is every query made with it.
  */
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";

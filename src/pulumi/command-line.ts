@@ -27,9 +27,9 @@ export function flagValue(args: string[], names: string[]): string | undefined {
 }
 
 /**
- * `preview` and `up` with `--refresh` added unless the caller chose (`--refresh`, `--refresh=false`
- * or `-r`): the providers' `update` acts on the stored state, so a change made in the Twilio console
- * is only seen, and undone, after a refresh (docs/providers.md, "Drift").
+ * `preview` and `up` with `--refresh` added unless the caller chose (`--refresh`,
+ * `--refresh=false` or `-r`): the providers' `update` acts on the stored state, so a change made in
+ * the Twilio console is only seen, and undone, after a refresh (docs/providers.md, "Drift").
  */
 export function withDriftRefresh(args: string[]): { args: string[]; added: boolean } {
   const [command] = commandOf(args);

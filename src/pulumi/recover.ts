@@ -1,7 +1,7 @@
 /**
- * What `npm run pulumi -- recover --stack <stack>` does (the command is in src/cli/pulumi.ts): makes
- * a stack usable again after `pulumi up` was killed (CI job cancelled, machine lost, SIGKILL), so
- * that the next `up` converges.
+ * What `npm run pulumi -- recover --stack <stack>` does (the command is in src/cli/pulumi.ts):
+ * makes a stack usable again after `pulumi up` was killed (CI job cancelled, machine lost,
+ * SIGKILL), so that the next `up` converges.
  *
  * What a kill can leave, and what this does about it:
  * - a lock: the file backend's lock of the killed run stays, and every command refuses to run.

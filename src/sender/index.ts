@@ -7,7 +7,6 @@
  * deploy-time rooms (plan, sync, start, pulumi), the emulator, src/cli, scripts/, bench/ or test/.
  * Nothing but src/cli, tests and benchmarks imports it.
  *
- *
  * `twilio-messaging-iac/sender`: send SMS through an account's Messaging Service.
  * Importing it has no side effect: nothing connects until `createSmsSender` is called.
  */

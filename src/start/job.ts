@@ -4,9 +4,9 @@
  * account. Each part is the project's own module, called as a deployment calls it; this room only
  * puts them in order and reports (steps.ts the progress lines, report.ts the tables).
  *
- * Imports src/plan, src/sync, src/pulumi, src/db and src/util. Never the emulator or the sender: the
- * manager (src/cli/start.ts) starts the emulator, opens the database, creates the sender and hands
- * them in (`LocalJobOptions`), as a controller-runtime manager wires its reconcilers. Never
+ * Imports src/plan, src/sync, src/pulumi, src/db and src/util. Never the emulator or the sender:
+ * the manager (src/cli/start.ts) starts the emulator, opens the database, creates the sender and
+ * hands them in (`LocalJobOptions`), as a controller-runtime manager wires its reconcilers. Never
  * src/cli, scripts/, bench/ or test/.
  *
  * Order and why (the manager does 1 and 2):

@@ -5,9 +5,9 @@
  * (`npm run pulumi -- recover --stack …`), a re-run and a no-op `up`. Twilio must then hold exactly
  * what the YAML declares: nothing twice, nothing released that was not marked, no orphan.
  *
- * The project writes the state once per run (PULUMI_SKIP_CHECKPOINTS, src/pulumi/environment.ts), so
- * a killed run records nothing: every re-run repeats the killed run's creates, and each must find
- * what the killed run made (creation markers) instead of making it again.
+ * The project writes the state once per run (PULUMI_SKIP_CHECKPOINTS, src/pulumi/environment.ts),
+ * so a killed run records nothing: every re-run repeats the killed run's creates, and each must
+ * find what the killed run made (creation markers) instead of making it again.
  *
  * One stack, in order, like a team's history: each case adds to (or releases from) what the
  * previous ones built.
