@@ -6,7 +6,7 @@
  */
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { openDatabase } from "../db";
+import { type Database, openDatabase } from "../db";
 import { type RunningEmulator, startEmulator } from "../emulator/server";
 import { programPath } from "../plan/run-preview";
 import { createSmsSender, type SmsSender } from "../sender";
@@ -101,7 +101,7 @@ export const startCommand = defineCommand({
 
 interface LocalParts {
   twilio: LocalTwilio;
-  database: Awaited<ReturnType<typeof openDatabase>>;
+  database: Database;
   sender: SmsSender;
 }
 
@@ -125,7 +125,7 @@ async function withLocalParts(
       return running;
     },
   );
-  let database: LocalParts["database"] | undefined;
+  let database: Database | undefined;
   let sender: SmsSender | undefined;
   try {
     database = await steps.run(
