@@ -7,15 +7,7 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { ConfigError } from "../config/errors";
 import { planAdoption, readLegacyRows } from "../sync/adopt";
-import {
-  type CommandIoInput,
-  defineCommand,
-  EXIT,
-  main,
-  resolvePath,
-  runCommand,
-  UsageError,
-} from "./command";
+import { defineCommand, EXIT, main, resolvePath, UsageError } from "./command";
 import { type InjectedDatabase, withDatabase } from "./database";
 
 const USAGE = `Usage: npm run adopt -- --out FILE [--database-url URL] [--force]
@@ -87,15 +79,6 @@ export function adoptCommand(injected: InjectedDatabase = {}) {
       }
     },
   });
-}
-
-/** Runs the command in process; resolves with the exit code. */
-export function runAdoptCli(
-  args: readonly string[],
-  io: CommandIoInput,
-  injected: InjectedDatabase = {},
-): Promise<number> {
-  return runCommand(adoptCommand(injected), args, io);
 }
 
 if (require.main === module) main(adoptCommand());

@@ -111,9 +111,4 @@ export const sendCommand = defineCommand({
   },
 });
 
-/** Runs the command in process; resolves with the exit code. */
-export function runSendCli(args: readonly string[], io: CommandIoInput): Promise<number> {
-  return runCommand(sendCommand, args, io);
-}
-
 if (require.main === module) main(sendCommand);

@@ -7,15 +7,7 @@ import { type StackOutputs, StackOutputsError } from "../sync/contract";
 import { readOutputsFile, readStackOutputs } from "../sync/read-outputs";
 import { isClean, renderJson, renderSummary } from "../sync/report";
 import { syncStackOutputs } from "../sync/sync";
-import {
-  type CommandIoInput,
-  defineCommand,
-  EXIT,
-  main,
-  resolvePath,
-  runCommand,
-  UsageError,
-} from "./command";
+import { defineCommand, EXIT, main, resolvePath, UsageError } from "./command";
 import { type InjectedDatabase, withDatabase } from "./database";
 
 const USAGE = `Usage: npm run sync -- (--stack NAME | --outputs FILE) [--database-url URL] [--dry-run] [--json]
@@ -94,15 +86,6 @@ export function syncCommand(injected: InjectedDatabase = {}) {
       }
     },
   });
-}
-
-/** Runs the command in process; resolves with the exit code. */
-export function runSyncCli(
-  args: readonly string[],
-  io: CommandIoInput,
-  injected: InjectedDatabase = {},
-): Promise<number> {
-  return runCommand(syncCommand(injected), args, io);
 }
 
 /** The reason first; a missing table means the database was never migrated. */

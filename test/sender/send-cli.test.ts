@@ -1,12 +1,14 @@
 /**
  * `npm run send`: the operator's quick check after a deploy, against the emulator and PostgreSQL.
- * Mostly in-process (runSendCli with captured output); once as the real command in a child.
+ * Mostly in-process (the command run by runCommand, output captured); once as the real command in
+ * a child.
  */
 import { execFile } from "node:child_process";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { runSendCli } from "../../src/cli/send";
+import { runCommand } from "../../src/cli/command";
+import { sendCommand } from "../../src/cli/send";
 import { AUTH_TOKEN } from "../emulator/helpers";
 import { useSenderWorld } from "./world";
 
@@ -24,7 +26,7 @@ function env(): NodeJS.ProcessEnv {
 async function send(args: string[], environment = env()) {
   let out = "";
   let err = "";
-  const code = await runSendCli([...args, "--database-url", world.databaseUrl], {
+  const code = await runCommand(sendCommand, [...args, "--database-url", world.databaseUrl], {
     out: (text) => {
       out += text;
     },

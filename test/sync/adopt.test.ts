@@ -6,7 +6,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { runAdoptCli } from "../../src/cli/adopt";
+import { adoptCommand } from "../../src/cli/adopt";
+import { runCommand } from "../../src/cli/command";
 import { loadAccountsFiles } from "../../src/config/load";
 import { type Database, migrateDatabase, openDatabase } from "../../src/db";
 import { createScratchDatabase, type ScratchDatabase } from "../db/scratch-postgres";
@@ -31,7 +32,7 @@ beforeEach(() => emptyTables(db));
 async function adopt(args: string[]) {
   let out = "";
   let err = "";
-  const code = await runAdoptCli([...args, "--database-url", scratch.url], {
+  const code = await runCommand(adoptCommand(), [...args, "--database-url", scratch.url], {
     out: (t) => (out += t),
     err: (t) => (err += t),
   });

@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { runSyncCli } from "../../src/cli/sync";
+import { runCommand } from "../../src/cli/command";
+import { syncCommand } from "../../src/cli/sync";
 import { type Database, migrateDatabase, openDatabase } from "../../src/db";
 import type { StackOutputs } from "../../src/sync/contract";
 import { syncStackOutputs } from "../../src/sync/sync";
@@ -90,11 +91,10 @@ async function cli(target: Target, args: string[]) {
   let out = "";
   let err = "";
   const { args: dbArgs, injected } = target.cli();
-  const code = await runSyncCli(
-    [...args, ...dbArgs],
-    { out: (t) => (out += t), err: (t) => (err += t) },
-    injected,
-  );
+  const code = await runCommand(syncCommand(injected), [...args, ...dbArgs], {
+    out: (t) => (out += t),
+    err: (t) => (err += t),
+  });
   return { code, out, err };
 }
 
@@ -393,14 +393,16 @@ describe("sync usage", () => {
     [["--outputs", "x.json", "--colour"]],
   ])("exits 2 with the usage for %j", async (args) => {
     let err = "";
-    const code = await runSyncCli(args, { out: () => {}, err: (t) => (err += t) });
+    const code = await runCommand(syncCommand(), args, { out: () => {}, err: (t) => (err += t) });
     expect(code).toBe(2);
     expect(err).toMatch(/^error: .*\n\nUsage: npm run sync -- \(--stack NAME \| --outputs FILE\)/);
   });
 
   it("--help explains the command and exits 0", async () => {
     let out = "";
-    expect(await runSyncCli(["--help"], { out: (t) => (out += t), err: () => {} })).toBe(0);
+    expect(
+      await runCommand(syncCommand(), ["--help"], { out: (t) => (out += t), err: () => {} }),
+    ).toBe(0);
     expect(out).toContain("Exit codes: 0 clean, 1 unmatched or conflicting numbers");
   });
 });
@@ -410,7 +412,10 @@ describe("sync failures before any write", () => {
   async function failing(args: string[]) {
     let out = "";
     let err = "";
-    const code = await runSyncCli(args, { out: (t) => (out += t), err: (t) => (err += t) });
+    const code = await runCommand(syncCommand(), args, {
+      out: (t) => (out += t),
+      err: (t) => (err += t),
+    });
     return { code, out, err };
   }
 
