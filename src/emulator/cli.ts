@@ -1,17 +1,24 @@
 /**
  * `npm run emulator -- [options]`: runs the local Twilio emulator in the foreground.
  *
+ * API keys: `--api-key SK…:secret` declares a standard key with known credentials;
+ * `--api-key NAME:TYPE[:permission,…]` has one made (new SID and secret at every start). Their
+ * secrets are shown only when asked: `--print-api-keys` (stderr) or `--api-keys-file <path>`
+ * (JSON, mode 0600).
+ *
  * The first line on stdout is the base URL (`http://127.0.0.1:<port>`), so scripts can read it;
  * everything else goes to stderr. Ctrl-C (SIGINT) or SIGTERM stops it. The auth token is never
  * printed. Tokens are best given in the environment (TWILIO_EMULATOR_AUTH_TOKEN,
  * TWILIO_EMULATOR_ADMIN_TOKEN): `npm run emulator -- --auth-token …` writes the command line, token
  * included, into npm's own debug log.
  */
+import { chmodSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ADMIN_PREFIX } from "./admin";
 import { DEFAULT_ACCOUNT_SID } from "./auth";
 import type { FaultConfig, FaultMatch } from "./faults";
-import { type EmulatorOptions, startEmulator } from "./server";
+import type { ApiKeySpec, ApiKeyType } from "./models/api-keys";
+import { type EmulatorOptions, type StartupApiKey, startEmulator } from "./server";
 
 export const DEFAULT_PORT = 4010;
 
@@ -22,7 +29,8 @@ export const ADMIN_TOKEN_ENV = "TWILIO_EMULATOR_ADMIN_TOKEN";
 export const HELP = `Usage: npm run emulator -- [options]
 
 Local Twilio API emulator (2010 API IncomingPhoneNumbers, AvailablePhoneNumbers, Messages;
-Messaging v1 Services and their PhoneNumbers). Prints its base URL, then serves until stopped.
+Messaging v1 Services and their PhoneNumbers; IAM v1 Keys). Prints its base URL, then serves until
+stopped.
 
 Options:
   --port <n>                  TCP port (default ${DEFAULT_PORT}; 0 picks a free one)
@@ -31,7 +39,13 @@ Options:
   --auth-token <token>        its auth token (default: $${AUTH_TOKEN_ENV}, else the
                               documented test token); prefer the environment variable:
                               npm logs command lines
-  --api-key <SK…:secret>      an API key that may authenticate (repeatable)
+  --api-key <SK…:secret>      a standard API key with these credentials (repeatable)
+  --api-key <NAME:TYPE[:permission,…]>
+                              make an API key at start: TYPE main, standard or restricted
+                              (restricted needs its permissions, e.g. NAME:restricted:
+                              /twilio/messaging/messages/list,/twilio/messaging/messages/read)
+  --print-api-keys            print the made keys' SIDs and secrets on stderr
+  --api-keys-file <path>      write the made keys (SIDs, secrets) to this JSON file (mode 0600)
   --state-file <path>         load state from, and save it after every change to, this file
   --numbers-per-area-code <n> numbers for sale per area code (default 20)
   --seed-number <+1…>         a number that already exists in the account (repeatable)
@@ -65,7 +79,9 @@ function number(name: string, value: string): number {
 export function parseCliArgs(
   argv: string[],
   env: NodeJS.ProcessEnv = process.env,
-): { help: true } | { help: false; options: EmulatorOptions } {
+):
+  | { help: true }
+  | { help: false; options: EmulatorOptions; printApiKeys: boolean; apiKeysFile?: string } {
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -76,6 +92,8 @@ export function parseCliArgs(
       "account-sid": { type: "string" },
       "auth-token": { type: "string" },
       "api-key": { type: "string", multiple: true },
+      "print-api-keys": { type: "boolean" },
+      "api-keys-file": { type: "string" },
       "state-file": { type: "string" },
       "numbers-per-area-code": { type: "string" },
       "seed-number": { type: "string", multiple: true },
@@ -153,15 +171,50 @@ export function parseCliArgs(
       : {}),
     ...(publicUrls !== undefined ? { publicUrls } : {}),
     ...(adminToken !== undefined ? { adminToken } : {}),
-    apiKeys: (values["api-key"] ?? []).map((spec) => {
-      const colon = spec.indexOf(":");
-      if (colon < 0) throw new Error("--api-key expects SK…:secret");
-      return { sid: spec.slice(0, colon), secret: spec.slice(colon + 1) };
-    }),
+    apiKeys: (values["api-key"] ?? []).map(parseApiKey),
     seedPhoneNumbers: (values["seed-number"] ?? []).map((phoneNumber) => ({ phoneNumber })),
     faults,
   };
-  return { help: false, options };
+  return {
+    help: false,
+    options,
+    printApiKeys: values["print-api-keys"] === true,
+    ...(values["api-keys-file"] !== undefined ? { apiKeysFile: values["api-keys-file"] } : {}),
+  };
+}
+
+const API_KEY_TYPES: readonly ApiKeyType[] = ["main", "standard", "restricted"];
+
+/** `SK…:secret` (a standard key with those credentials) or `NAME:TYPE[:permission,…]`. */
+export function parseApiKey(spec: string): ApiKeySpec {
+  const explicit = /^(SK[0-9a-fA-F]{32}):(.+)$/.exec(spec);
+  if (explicit) return { sid: explicit[1] as string, secret: explicit[2] as string };
+  const [name = "", type = "", permissions, ...rest] = spec.split(":");
+  const usage = "--api-key expects SK…:secret or NAME:TYPE[:permission,…]";
+  if (name === "" || rest.length > 0) throw new Error(usage);
+  if (!API_KEY_TYPES.includes(type as ApiKeyType)) {
+    throw new Error(`${usage}; TYPE is main, standard or restricted, got '${type}'`);
+  }
+  if ((type === "restricted") !== (permissions !== undefined && permissions !== "")) {
+    throw new Error(`${usage}; a restricted key needs its permissions, and only it has them`);
+  }
+  return {
+    friendlyName: name,
+    type: type as ApiKeyType,
+    ...(permissions ? { policy: permissions.split(",").filter((p) => p !== "") } : {}),
+  };
+}
+
+/** What the console says about the keys made at start (secrets only when asked). */
+export function describeStartupKeys(
+  keys: readonly StartupApiKey[],
+  showSecrets: boolean,
+): string[] {
+  return keys.map((key) => {
+    const name = key.friendlyName ?? "(unnamed)";
+    const secret = showSecrets ? ` secret ${key.secret}` : "";
+    return `[emulator] API key ${name} (${key.type}): ${key.sid}${secret}`;
+  });
 }
 
 async function main(): Promise<void> {
@@ -177,6 +230,20 @@ async function main(): Promise<void> {
     return;
   }
   const emulator = await startEmulator(parsed.options);
+  if (parsed.apiKeysFile !== undefined) {
+    const keys = emulator.apiKeys.map(({ sid, secret, friendlyName, type, policy }) => ({
+      sid,
+      secret,
+      friendly_name: friendlyName,
+      type,
+      policy,
+    }));
+    writeFileSync(parsed.apiKeysFile, `${JSON.stringify({ api_keys: keys }, null, 2)}\n`, {
+      mode: 0o600,
+    });
+    // `mode` applies only to a new file; an existing one keeps its mode unless told.
+    chmodSync(parsed.apiKeysFile, 0o600);
+  }
   process.stdout.write(`${emulator.baseUrl}\n`);
   process.stderr.write(
     [
@@ -184,6 +251,10 @@ async function main(): Promise<void> {
       `[emulator] account ${emulator.accountSid}${parsed.options.stateFile ? `, state file ${parsed.options.stateFile}` : ", state in memory"}`,
       `[emulator] point the SDK at it: export TWILIO_BASE_URL=${emulator.baseUrl}`,
       `[emulator] admin API: ${emulator.baseUrl}${ADMIN_PREFIX}/health`,
+      ...describeStartupKeys(emulator.apiKeys, parsed.printApiKeys),
+      ...(emulator.apiKeys.length > 0 && !parsed.printApiKeys && parsed.apiKeysFile === undefined
+        ? ["[emulator] key secrets are not shown: add --print-api-keys or --api-keys-file <path>"]
+        : []),
       "",
     ].join("\n"),
   );
