@@ -15,6 +15,8 @@
  *   POST   /__emulator/incoming-phone-numbers    → 201, seed a number that "already exists"
  *   GET    /__emulator/api-keys                  → { api_keys: [...] } (no secrets)
  *   POST   /__emulator/api-keys                  → 201, a key of any type: { sid, secret, … }
+ *   GET    /__emulator/settings                  → { messageListLagMs, … } (runtime-settings.ts)
+ *   PATCH  /__emulator/settings                  → change the given settings
  *   GET    /__emulator/state                     → the state snapshot (what --state-file holds)
  *   DELETE /__emulator/state                     → 204, empty account, full inventory
  */
@@ -26,6 +28,11 @@ import type { SeedPhoneNumber } from "./models/phone-numbers";
 import type { EmulatorState } from "./models/state";
 import { renderIncomingPhoneNumber } from "./render";
 import type { RequestLog } from "./request-log";
+import {
+  applyRuntimeSettings,
+  type RuntimeSettings,
+  readRuntimeSettings,
+} from "./runtime-settings";
 
 export const ADMIN_PREFIX = "/__emulator";
 export const ADMIN_TOKEN_HEADER = "x-emulator-admin-token";
@@ -125,6 +132,11 @@ export function handleAdmin(
         const { record, secret } = ctx.state.apiKeys.add(parseJson(rawBody) as ApiKeySpec);
         return { status: 201, body: { ...describeKey(record), secret } };
       }
+      case "GET /settings":
+        return { status: 200, body: readRuntimeSettings(ctx.state) };
+      case "PATCH /settings":
+        applyRuntimeSettings(ctx.state, parseJson(rawBody) as Partial<RuntimeSettings>);
+        return { status: 200, body: readRuntimeSettings(ctx.state) };
       case "GET /state":
         return { status: 200, body: ctx.state.snapshot() };
       case "DELETE /state":

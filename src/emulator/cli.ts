@@ -50,6 +50,8 @@ Options:
   --numbers-per-area-code <n> numbers for sale per area code (default 20)
   --seed-number <+1…>         a number that already exists in the account (repeatable)
   --public-urls twilio|local  hosts in absolute response URLs (default twilio)
+  --message-list-lag <ms>     a new message shows in the Messages list only after this long
+                              (fetch by SID works at once; default 0)
   --admin-token <token>       require X-Emulator-Admin-Token on ${ADMIN_PREFIX}/… calls
                               (default: $${ADMIN_TOKEN_ENV}; none when unset)
 
@@ -72,6 +74,12 @@ Point the SDK at it: TWILIO_BASE_URL=<printed URL> with src/twilio/client.ts cre
 function number(name: string, value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n)) throw new Error(`--${name} expects a number, got '${value}'`);
+  return n;
+}
+
+function milliseconds(name: string, value: string): number {
+  const n = number(name, value);
+  if (n < 0) throw new Error(`--${name} expects milliseconds >= 0, got '${value}'`);
   return n;
 }
 
@@ -98,6 +106,7 @@ export function parseCliArgs(
       "numbers-per-area-code": { type: "string" },
       "seed-number": { type: "string", multiple: true },
       "public-urls": { type: "string" },
+      "message-list-lag": { type: "string" },
       "admin-token": { type: "string" },
       latency: { type: "string" },
       "rate-429": { type: "string" },
@@ -170,6 +179,9 @@ export function parseCliArgs(
       ? { numbersPerAreaCode: number("numbers-per-area-code", values["numbers-per-area-code"]) }
       : {}),
     ...(publicUrls !== undefined ? { publicUrls } : {}),
+    ...(values["message-list-lag"] !== undefined
+      ? { messageListLagMs: milliseconds("message-list-lag", values["message-list-lag"]) }
+      : {}),
     ...(adminToken !== undefined ? { adminToken } : {}),
     apiKeys: (values["api-key"] ?? []).map(parseApiKey),
     seedPhoneNumbers: (values["seed-number"] ?? []).map((phoneNumber) => ({ phoneNumber })),

@@ -34,6 +34,7 @@ import { parseParams } from "./params";
 import { type RenderContext, TWILIO_ORIGINS } from "./render";
 import { RequestLog, type RequestLogEntry } from "./request-log";
 import { type ApiResponse, type MatchedOperation, matchOperation } from "./routes";
+import { applyRuntimeSettings } from "./runtime-settings";
 import { loadStateFile, saveStateFile } from "./state-file";
 
 export type { ApiKeyCredential } from "./auth";
@@ -74,6 +75,11 @@ export interface EmulatorOptions {
   publicUrls?: "twilio" | "local";
   /** When set, admin calls must send it in the `X-Emulator-Admin-Token` header. */
   adminToken?: string;
+  /**
+   * Milliseconds a new message stays out of the Messages list (default 0), as Twilio's list may
+   * lag the create; fetch by SID works at once. Changeable at runtime: `PATCH /__emulator/settings`.
+   */
+  messageListLagMs?: number;
   /** Request log entries kept (default 10 000; mutation counts stay exact). */
   requestLogLimit?: number;
   /** Clock for resource dates (tests may pin it). */
@@ -158,6 +164,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     accountSid,
     numbersPerAreaCode: saved?.numbersPerAreaCode ?? options.numbersPerAreaCode,
     ...(options.now ? { now: options.now } : {}),
+  });
+  applyRuntimeSettings(state, {
+    ...(options.messageListLagMs !== undefined
+      ? { messageListLagMs: options.messageListLagMs }
+      : {}),
   });
   if (saved) state.restore(saved);
   else for (const seed of options.seedPhoneNumbers ?? []) state.phoneNumbers.seed(seed);

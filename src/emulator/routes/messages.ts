@@ -21,7 +21,7 @@ const sendMessage: Handler = (req, _groups, { state }) =>
 
 const listMessages: Handler = (req, _groups, { state }) => {
   const q = req.query;
-  const all = state.messages.list({
+  const all = state.messages.listVisible({
     to: stringParam(q, "To"),
     from: stringParam(q, "From"),
     dateSent: parseDateFilter(q, "DateSent"),
