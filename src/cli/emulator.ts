@@ -4,10 +4,12 @@
  *
  * The first line on stdout is the base URL (`http://127.0.0.1:<port>`), so scripts can read it;
  * everything else goes to stderr. Ctrl-C (SIGINT) or SIGTERM stops it. The auth token is never
- * printed.
+ * printed; API keys made at start show their secrets only when asked (`--print-api-keys`, or
+ * `--api-keys-file <path>`, written with mode 0600).
  */
+import { chmodSync, writeFileSync } from "node:fs";
 import { ADMIN_PREFIX } from "../emulator/admin";
-import { HELP, parseCliArgs } from "../emulator/cli";
+import { describeStartupKeys, HELP, parseCliArgs } from "../emulator/cli";
 import { startEmulator } from "../emulator/server";
 import { EXIT, main, type RawCommand, resolvePath, UsageError } from "./command";
 
@@ -40,6 +42,19 @@ export const emulatorCommand: RawCommand = {
       io.err(`error: the emulator did not start: ${(error as Error).message}\n`);
       return EXIT.failure;
     }
+    if (parsed.apiKeysFile !== undefined) {
+      const file = resolvePath(io, parsed.apiKeysFile);
+      const keys = emulator.apiKeys.map(({ sid, secret, friendlyName, type, policy }) => ({
+        sid,
+        secret,
+        friendly_name: friendlyName,
+        type,
+        policy,
+      }));
+      writeFileSync(file, `${JSON.stringify({ api_keys: keys }, null, 2)}\n`, { mode: 0o600 });
+      // `mode` applies only to a new file; an existing one keeps its mode unless told.
+      chmodSync(file, 0o600);
+    }
     io.out(`${emulator.baseUrl}\n`);
     io.err(
       [
@@ -47,6 +62,10 @@ export const emulatorCommand: RawCommand = {
         `[emulator] account ${emulator.accountSid}${stateFile ? `, state file ${stateFile}` : ", state in memory"}`,
         `[emulator] point the SDK at it: export TWILIO_BASE_URL=${emulator.baseUrl}`,
         `[emulator] admin API: ${emulator.baseUrl}${ADMIN_PREFIX}/health`,
+        ...describeStartupKeys(emulator.apiKeys, parsed.printApiKeys),
+        ...(emulator.apiKeys.length > 0 && !parsed.printApiKeys && parsed.apiKeysFile === undefined
+          ? ["[emulator] key secrets are not shown: add --print-api-keys or --api-keys-file <path>"]
+          : []),
         "",
       ].join("\n"),
     );

@@ -14,7 +14,7 @@ import {
 import { openOnFirstUse } from "../sender/lazy-database";
 import { twilioCredentialsFromEnv } from "../twilio/client";
 import { plural } from "../util/plural";
-import { type CommandIoInput, defineCommand, EXIT, main, runCommand, UsageError } from "./command";
+import { defineCommand, EXIT, main, UsageError } from "./command";
 
 const USAGE = `Usage: npm run send -- (--account ID | --vapi-phone-id ID) --to E164 --body TEXT [--json]
 

@@ -13,16 +13,26 @@
  *   PATCH  /__emulator/faults                    → change the given kinds only
  *   DELETE /__emulator/faults                    → 204, no faults
  *   POST   /__emulator/incoming-phone-numbers    → 201, seed a number that "already exists"
+ *   GET    /__emulator/api-keys                  → { api_keys: [...] } (no secrets)
+ *   POST   /__emulator/api-keys                  → 201, a key of any type: { sid, secret, … }
+ *   GET    /__emulator/settings                  → { messageListLagMs, … } (runtime-settings.ts)
+ *   PATCH  /__emulator/settings                  → change the given settings
  *   GET    /__emulator/state                     → the state snapshot (what --state-file holds)
  *   DELETE /__emulator/state                     → 204, empty account, full inventory
  */
 import { timingSafeEqual } from "node:crypto";
 import { TwilioError } from "./errors";
 import type { FaultConfig, FaultController } from "./faults";
+import type { ApiKeyRecord, ApiKeySpec } from "./models/api-keys";
 import type { SeedPhoneNumber } from "./models/phone-numbers";
 import type { EmulatorState } from "./models/state";
 import { renderIncomingPhoneNumber } from "./render";
 import type { RequestLog } from "./request-log";
+import {
+  applyRuntimeSettings,
+  type RuntimeSettings,
+  readRuntimeSettings,
+} from "./runtime-settings";
 
 export const ADMIN_PREFIX = "/__emulator";
 export const ADMIN_TOKEN_HEADER = "x-emulator-admin-token";
@@ -45,6 +55,17 @@ function tokenMatches(given: string | string[] | undefined, expected: string): b
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** An API key as the admin API shows it: never the secret, which only the create answers. */
+function describeKey(key: ApiKeyRecord) {
+  return {
+    sid: key.sid,
+    friendly_name: key.friendlyName,
+    type: key.type,
+    policy: key.policy,
+    date_created: key.dateCreated,
+  };
 }
 
 function parseJson(text: string): unknown {
@@ -105,6 +126,17 @@ export function handleAdmin(
         const seeded = ctx.state.phoneNumbers.seed(parseJson(rawBody) as SeedPhoneNumber);
         return { status: 201, body: renderIncomingPhoneNumber(seeded) };
       }
+      case "GET /api-keys":
+        return { status: 200, body: { api_keys: ctx.state.apiKeys.list().map(describeKey) } };
+      case "POST /api-keys": {
+        const { record, secret } = ctx.state.apiKeys.add(parseJson(rawBody) as ApiKeySpec);
+        return { status: 201, body: { ...describeKey(record), secret } };
+      }
+      case "GET /settings":
+        return { status: 200, body: readRuntimeSettings(ctx.state) };
+      case "PATCH /settings":
+        applyRuntimeSettings(ctx.state, parseJson(rawBody) as Partial<RuntimeSettings>);
+        return { status: 200, body: readRuntimeSettings(ctx.state) };
       case "GET /state":
         return { status: 200, body: ctx.state.snapshot() };
       case "DELETE /state":

@@ -2,6 +2,11 @@
  * The emulator's command line (`npm run emulator -- [options]`, entry point src/cli/emulator.ts):
  * its help text and how the options become `EmulatorOptions`.
  *
+ * API keys: `--api-key SK…:secret` declares a standard key with known credentials;
+ * `--api-key NAME:TYPE[:permission,…]` has one made (new SID and secret at every start). Their
+ * secrets are shown only when asked: `--print-api-keys` (stderr) or `--api-keys-file <path>`
+ * (JSON, mode 0600).
+ *
  * Tokens are best given in the environment (TWILIO_EMULATOR_AUTH_TOKEN,
  * TWILIO_EMULATOR_ADMIN_TOKEN): `npm run emulator -- --auth-token …` writes the command line, token
  * included, into npm's own debug log.
@@ -10,7 +15,8 @@ import { parseArgs } from "node:util";
 import { ADMIN_PREFIX } from "./admin";
 import { DEFAULT_ACCOUNT_SID } from "./auth";
 import type { FaultConfig, FaultMatch } from "./faults";
-import type { EmulatorOptions } from "./server";
+import type { ApiKeySpec, ApiKeyType } from "./models/api-keys";
+import type { EmulatorOptions, StartupApiKey } from "./server";
 
 export const DEFAULT_PORT = 4010;
 
@@ -21,7 +27,8 @@ export const ADMIN_TOKEN_ENV = "TWILIO_EMULATOR_ADMIN_TOKEN";
 export const HELP = `Usage: npm run emulator -- [options]
 
 Local Twilio API emulator (2010 API IncomingPhoneNumbers, AvailablePhoneNumbers, Messages;
-Messaging v1 Services and their PhoneNumbers). Prints its base URL, then serves until stopped.
+Messaging v1 Services and their PhoneNumbers; IAM v1 Keys). Prints its base URL, then serves until
+stopped.
 
 Options:
   --port <n>                  TCP port (default ${DEFAULT_PORT}; 0 picks a free one)
@@ -30,11 +37,19 @@ Options:
   --auth-token <token>        its auth token (default: $${AUTH_TOKEN_ENV}, else the
                               documented test token); prefer the environment variable:
                               npm logs command lines
-  --api-key <SK…:secret>      an API key that may authenticate (repeatable)
+  --api-key <SK…:secret>      a standard API key with these credentials (repeatable)
+  --api-key <NAME:TYPE[:permission,…]>
+                              make an API key at start: TYPE main, standard or restricted
+                              (restricted needs its permissions, e.g. NAME:restricted:
+                              /twilio/messaging/messages/list,/twilio/messaging/messages/read)
+  --print-api-keys            print the made keys' SIDs and secrets on stderr
+  --api-keys-file <path>      write the made keys (SIDs, secrets) to this JSON file (mode 0600)
   --state-file <path>         load state from, and save it after every change to, this file
   --numbers-per-area-code <n> numbers for sale per area code (default 20)
   --seed-number <+1…>         a number that already exists in the account (repeatable)
   --public-urls twilio|local  hosts in absolute response URLs (default twilio)
+  --message-list-lag <ms>     a new message shows in the Messages list only after this long
+                              (fetch by SID works at once; default 0)
   --admin-token <token>       require X-Emulator-Admin-Token on ${ADMIN_PREFIX}/… calls
                               (default: $${ADMIN_TOKEN_ENV}; none when unset)
 
@@ -60,11 +75,19 @@ function number(name: string, value: string): number {
   return n;
 }
 
+function milliseconds(name: string, value: string): number {
+  const n = number(name, value);
+  if (n < 0) throw new Error(`--${name} expects milliseconds >= 0, got '${value}'`);
+  return n;
+}
+
 /** Turns command-line arguments into emulator options (exported for tests). */
 export function parseCliArgs(
   argv: string[],
   env: NodeJS.ProcessEnv = process.env,
-): { help: true } | { help: false; options: EmulatorOptions } {
+):
+  | { help: true }
+  | { help: false; options: EmulatorOptions; printApiKeys: boolean; apiKeysFile?: string } {
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -75,10 +98,13 @@ export function parseCliArgs(
       "account-sid": { type: "string" },
       "auth-token": { type: "string" },
       "api-key": { type: "string", multiple: true },
+      "print-api-keys": { type: "boolean" },
+      "api-keys-file": { type: "string" },
       "state-file": { type: "string" },
       "numbers-per-area-code": { type: "string" },
       "seed-number": { type: "string", multiple: true },
       "public-urls": { type: "string" },
+      "message-list-lag": { type: "string" },
       "admin-token": { type: "string" },
       latency: { type: "string" },
       "rate-429": { type: "string" },
@@ -151,14 +177,52 @@ export function parseCliArgs(
       ? { numbersPerAreaCode: number("numbers-per-area-code", values["numbers-per-area-code"]) }
       : {}),
     ...(publicUrls !== undefined ? { publicUrls } : {}),
+    ...(values["message-list-lag"] !== undefined
+      ? { messageListLagMs: milliseconds("message-list-lag", values["message-list-lag"]) }
+      : {}),
     ...(adminToken !== undefined ? { adminToken } : {}),
-    apiKeys: (values["api-key"] ?? []).map((spec) => {
-      const colon = spec.indexOf(":");
-      if (colon < 0) throw new Error("--api-key expects SK…:secret");
-      return { sid: spec.slice(0, colon), secret: spec.slice(colon + 1) };
-    }),
+    apiKeys: (values["api-key"] ?? []).map(parseApiKey),
     seedPhoneNumbers: (values["seed-number"] ?? []).map((phoneNumber) => ({ phoneNumber })),
     faults,
   };
-  return { help: false, options };
+  return {
+    help: false,
+    options,
+    printApiKeys: values["print-api-keys"] === true,
+    ...(values["api-keys-file"] !== undefined ? { apiKeysFile: values["api-keys-file"] } : {}),
+  };
+}
+
+const API_KEY_TYPES: readonly ApiKeyType[] = ["main", "standard", "restricted"];
+
+/** `SK…:secret` (a standard key with those credentials) or `NAME:TYPE[:permission,…]`. */
+export function parseApiKey(spec: string): ApiKeySpec {
+  const explicit = /^(SK[0-9a-fA-F]{32}):(.+)$/.exec(spec);
+  if (explicit) return { sid: explicit[1] as string, secret: explicit[2] as string };
+  const [name = "", type = "", permissions, ...rest] = spec.split(":");
+  const usage = "--api-key expects SK…:secret or NAME:TYPE[:permission,…]";
+  if (name === "" || rest.length > 0) throw new Error(usage);
+  if (!API_KEY_TYPES.includes(type as ApiKeyType)) {
+    throw new Error(`${usage}; TYPE is main, standard or restricted, got '${type}'`);
+  }
+  if ((type === "restricted") !== (permissions !== undefined && permissions !== "")) {
+    throw new Error(`${usage}; a restricted key needs its permissions, and only it has them`);
+  }
+  return {
+    friendlyName: name,
+    type: type as ApiKeyType,
+    ...(permissions ? { policy: permissions.split(",").filter((p) => p !== "") } : {}),
+  };
+}
+
+/** What the console says about the keys made at start (secrets only when asked). */
+export function describeStartupKeys(
+  keys: readonly StartupApiKey[],
+  showSecrets: boolean,
+): string[] {
+  return keys.map((key) => {
+    const name = key.friendlyName ?? "(unnamed)";
+    const secret = showSecrets ? ` secret ${key.secret}` : "";
+    return `[emulator] API key ${name} (${key.type}): ${key.sid}${secret}`;
+  });
 }

@@ -61,6 +61,15 @@ export const ERROR_CODES = {
     status: 400,
     title: "Phone Number Does Not Have Correct Messaging Service Capabilities",
   },
+  21717: {
+    status: 400,
+    title: "Brand Registration SID for US A2P Campaign Use Case is Not Registered or Not Valid",
+  },
+  // Not an HTTP error: the error_code a message ends with when US carriers would block it.
+  30034: { status: 400, title: "US A2P 10DLC - Message from an Unregistered Number" },
+  70001: { status: 400, title: "The request has constraint violations" },
+  70002: { status: 400, title: "Invalid request" },
+  70051: { status: 401, title: "Authorization Failed" },
 } as const satisfies Record<number, ErrorCodeInfo>;
 
 export type TwilioErrorCode = keyof typeof ERROR_CODES;
@@ -115,4 +124,11 @@ export function notFound(path: string): TwilioError {
 /** 20001, Twilio's answer to a missing or malformed parameter that has no more specific code. */
 export function invalidParameter(message: string): TwilioError {
   return new TwilioError(20001, message);
+}
+
+/** 20003 with the Basic challenge: bad credentials, or credentials for another account. */
+export function authenticationError(): TwilioError {
+  return new TwilioError(20003, "Authenticate", {
+    headers: { "WWW-Authenticate": 'Basic realm="Twilio API"' },
+  });
 }

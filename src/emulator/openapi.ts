@@ -1,6 +1,8 @@
 /**
- * Checks requests and responses against Twilio's official OpenAPI description, the one that ships
- * in `@twilio/cli-core` (`twilio_api_v2010.json`, `twilio_messaging_v1.json`).
+ * Checks requests and responses against Twilio's official OpenAPI descriptions, the ones that ship
+ * in `@twilio/cli-core` (`twilio_api_v2010.json`, `twilio_messaging_v1.json`, `twilio_iam_v1.json`,
+ * `twilio_trusthub_v1.json`). A `/v1/…` path belongs to whichever v1 description has it: their
+ * paths do not overlap, as on Twilio they live on different hosts.
  *
  * The emulator's fidelity claim rests on this: its test suites validate every response it sent (and
  * every request it accepted) here, and fail on any violation. Other suites can run the same check
@@ -83,13 +85,17 @@ const SPEC_DIR = "@twilio/cli-core/src/services/twilio-api";
 const SPEC_FILES = {
   api_v2010: "twilio_api_v2010.json",
   messaging_v1: "twilio_messaging_v1.json",
+  iam_v1: "twilio_iam_v1.json",
+  trusthub_v1: "twilio_trusthub_v1.json",
 } as const;
 type SpecId = keyof typeof SPEC_FILES;
+const SPEC_IDS = Object.keys(SPEC_FILES) as SpecId[];
 
-function specIdFor(path: string): SpecId | undefined {
-  if (path.startsWith("/2010-04-01/")) return "api_v2010";
-  if (path.startsWith("/v1/")) return "messaging_v1";
-  return undefined;
+/** The descriptions a path may belong to, by its version prefix. */
+function specIdsFor(path: string): SpecId[] {
+  if (path.startsWith("/2010-04-01/")) return ["api_v2010"];
+  if (path.startsWith("/v1/")) return ["messaging_v1", "iam_v1", "trusthub_v1"];
+  return [];
 }
 
 function isObject(value: unknown): value is Schema {
@@ -194,7 +200,7 @@ export class TwilioSpecValidator {
   private readonly compiled = new Map<string, ValidateFunction>();
   private readonly errorValidator: ValidateFunction;
 
-  /** Loads the two spec files from `@twilio/cli-core` (a dev dependency). */
+  /** Loads the spec files from `@twilio/cli-core` (a dev dependency). */
   constructor() {
     this.ajv = new Ajv({ strict: true, allErrors: true, allowUnionTypes: true });
     addFormats(this.ajv);
@@ -224,7 +230,10 @@ export class TwilioSpecValidator {
         .sort((a, b) => a.params - b.params);
       return { id, doc, templates };
     };
-    this.specs = { api_v2010: load("api_v2010"), messaging_v1: load("messaging_v1") };
+    this.specs = Object.fromEntries(SPEC_IDS.map((id) => [id, load(id)])) as Record<
+      SpecId,
+      LoadedSpec
+    >;
     this.errorValidator = this.ajv.compile(ERROR_BODY_SCHEMA);
   }
 
@@ -376,19 +385,19 @@ export class TwilioSpecValidator {
   }
 
   private findOperation(method: string, path: string) {
-    const id = specIdFor(path);
-    if (!id) return undefined;
-    const spec = this.specs[id];
-    for (const t of spec.templates) {
-      const match = t.regex.exec(path);
-      if (!match) continue;
-      const operation = spec.doc.paths[t.template]?.[method.toLowerCase()];
-      if (!isObject(operation)) continue;
-      const pathParams: Record<string, string> = {};
-      t.names.forEach((name, i) => {
-        pathParams[name] = decodeURIComponent(match[i + 1] ?? "");
-      });
-      return { spec, operation: operation as OpenApiOperation, pathParams };
+    for (const id of specIdsFor(path)) {
+      const spec = this.specs[id];
+      for (const t of spec.templates) {
+        const match = t.regex.exec(path);
+        if (!match) continue;
+        const operation = spec.doc.paths[t.template]?.[method.toLowerCase()];
+        if (!isObject(operation)) continue;
+        const pathParams: Record<string, string> = {};
+        t.names.forEach((name, i) => {
+          pathParams[name] = decodeURIComponent(match[i + 1] ?? "");
+        });
+        return { spec, operation: operation as OpenApiOperation, pathParams };
+      }
     }
     return undefined;
   }

@@ -19,7 +19,18 @@ import type { PageResult } from "./paging";
 export interface RenderContext {
   /** Origin for Messaging v1 URLs, e.g. `https://messaging.twilio.com`. */
   messagingOrigin: string;
+  /** Origin for IAM v1 URLs, e.g. `https://iam.twilio.com`. */
+  iamOrigin: string;
+  /** Origin for Trust Hub v1 URLs, e.g. `https://trusthub.twilio.com`. */
+  trustHubOrigin: string;
 }
+
+/** Twilio's own hosts, what responses name unless the emulator was asked for local URLs. */
+export const TWILIO_ORIGINS: RenderContext = {
+  messagingOrigin: "https://messaging.twilio.com",
+  iamOrigin: "https://iam.twilio.com",
+  trustHubOrigin: "https://trusthub.twilio.com",
+};
 
 export type Json = Record<string, unknown>;
 

@@ -25,8 +25,10 @@ export interface RequestLogEntry {
   /** Twilio's operationId when the path and method are known, e.g. "CreateMessage". */
   operationId?: string;
   family?: ResourceFamily;
-  /** How the caller authenticated; "rejected" for a 401. */
+  /** How the caller authenticated; "rejected" when the credentials were not accepted. */
   auth: "account" | "api-key" | "rejected";
+  /** The API key's SID when one authenticated (never its secret). */
+  apiKeySid?: string;
   /** HTTP status sent, or null when the connection was dropped without an answer. */
   status: number | null;
   /** The JSON body sent (null for 204 and dropped connections). */

@@ -6,14 +6,16 @@
  */
 /**
  * The local Twilio emulator: a real HTTP server (node:http) that the official `twilio` SDK talks to
- * exactly as it talks to Twilio, for the 2010 API (`/2010-04-01/…`) and Messaging v1 (`/v1/…`) on
- * one port.
+ * exactly as it talks to Twilio, for the 2010 API (`/2010-04-01/…`), Messaging v1, IAM v1 and
+ * Trust Hub v1 (`/v1/…`) on one port.
  *
  * Per request: read the form body → (latency fault) → authenticate (20003) → route (20404/20004) →
- * path account check → injected faults (fail-Nth, 429, 5xx) → model operation → render JSON →
+ * path account check → authorize the API key (20003/70051) → injected faults (fail-Nth, 429, 5xx)
+ * → model operation → render JSON →
  * (or lose the answer to a create: drop the connection, or answer a 5xx) → request log. Models
  * hold the state and Twilio's rules (`models/`), `render.ts` holds the wire format, `routes.ts` the
- * URL table, `errors.ts` the error shape. `/__emulator/…` is the admin API (`admin.ts`).
+ * URL table (one file per family under `routes/`), `errors.ts` the error shape, `auth.ts` and
+ * `permissions.ts` who may call what. `/__emulator/…` is the admin API (`admin.ts`).
  */
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -23,18 +25,22 @@ import { ADMIN_PREFIX, handleAdmin } from "./admin";
 import {
   type ApiKeyCredential,
   authenticate,
+  authorize,
+  type Caller,
   checkPathAccount,
   DEFAULT_ACCOUNT_SID,
   DEFAULT_AUTH_TOKEN,
 } from "./auth";
 import { TwilioError } from "./errors";
 import { type FaultConfig, FaultController, type FaultKind } from "./faults";
+import type { ApiKeyPolicy, ApiKeyType } from "./models/api-keys";
 import type { SeedPhoneNumber } from "./models/phone-numbers";
 import { EmulatorState } from "./models/state";
 import { parseParams } from "./params";
-import type { RenderContext } from "./render";
+import { type RenderContext, TWILIO_ORIGINS } from "./render";
 import { RequestLog, type RequestLogEntry } from "./request-log";
 import { type ApiResponse, type MatchedOperation, matchOperation } from "./routes";
+import { applyRuntimeSettings } from "./runtime-settings";
 import { loadStateFile, saveStateFile } from "./state-file";
 
 export type { ApiKeyCredential } from "./auth";
@@ -52,7 +58,12 @@ export interface EmulatorOptions {
   accountSid?: string;
   /** Its auth token (default `DEFAULT_AUTH_TOKEN`). */
   authToken?: string;
-  /** API keys (`SK…` + secret) that may authenticate for the account. */
+  /**
+   * API keys that exist from the start: `{ sid, secret }` for a standard key with known
+   * credentials, or `{ friendlyName, type, policy }` to have the SID and secret generated (they
+   * are in `RunningEmulator.apiKeys`). Types: `standard` (default), `main`, `restricted` (needs
+   * `policy`, an allow list of permissions).
+   */
   apiKeys?: readonly ApiKeyCredential[];
   /** Persist the state here after every mutation, and load it at start. */
   stateFile?: string;
@@ -70,6 +81,11 @@ export interface EmulatorOptions {
   publicUrls?: "twilio" | "local";
   /** When set, admin calls must send it in the `X-Emulator-Admin-Token` header. */
   adminToken?: string;
+  /**
+   * Milliseconds a new message stays out of the Messages list (default 0), as Twilio's list may
+   * lag the create; fetch by SID works at once. Changeable at runtime: `PATCH /__emulator/settings`.
+   */
+  messageListLagMs?: number;
   /** Request log entries kept (default 10 000; mutation counts stay exact). */
   requestLogLimit?: number;
   /** Clock for resource dates (tests may pin it). */
@@ -86,7 +102,17 @@ export interface RunningEmulator {
   readonly state: EmulatorState;
   readonly requestLog: RequestLog;
   readonly faults: FaultController;
+  /** The keys made from `options.apiKeys`, with their secrets (the only place they are known). */
+  readonly apiKeys: readonly StartupApiKey[];
   close(): Promise<void>;
+}
+
+export interface StartupApiKey {
+  sid: string;
+  secret: string;
+  friendlyName: string | null;
+  type: ApiKeyType;
+  policy: ApiKeyPolicy | null;
 }
 
 const JSON_TYPE = "application/json; charset=utf-8";
@@ -137,15 +163,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const accountSid = options.accountSid ?? DEFAULT_ACCOUNT_SID;
-  const credentials = {
-    accountSid,
-    authToken: options.authToken ?? DEFAULT_AUTH_TOKEN,
-    apiKeys: options.apiKeys ?? [],
-  };
   if (!isSid(accountSid, "AC")) throw new Error(`accountSid must be AC followed by 32 hex digits`);
-  for (const key of credentials.apiKeys) {
-    if (!isSid(key.sid, "SK")) throw new Error(`API key SID must be SK followed by 32 hex digits`);
-  }
 
   const saved = options.stateFile ? loadStateFile(options.stateFile) : undefined;
   const state = new EmulatorState({
@@ -153,8 +171,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     numbersPerAreaCode: saved?.numbersPerAreaCode ?? options.numbersPerAreaCode,
     ...(options.now ? { now: options.now } : {}),
   });
+  applyRuntimeSettings(state, {
+    ...(options.messageListLagMs !== undefined
+      ? { messageListLagMs: options.messageListLagMs }
+      : {}),
+  });
   if (saved) state.restore(saved);
   else for (const seed of options.seedPhoneNumbers ?? []) state.phoneNumbers.seed(seed);
+  const apiKeys = (options.apiKeys ?? []).map((spec): StartupApiKey => {
+    const { record, secret } = state.apiKeys.add(spec);
+    const { sid, friendlyName, type, policy } = record;
+    return { sid, secret, friendlyName, type, policy };
+  });
+  const credentials = {
+    accountSid,
+    authToken: options.authToken ?? DEFAULT_AUTH_TOKEN,
+    apiKeys: state.apiKeys,
+  };
   const stateFile = options.stateFile;
   if (stateFile) {
     saveStateFile(stateFile, state.snapshot());
@@ -163,7 +196,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const requestLog = new RequestLog(options.requestLogLimit, options.onExchange);
   const faults = new FaultController(options.faults);
-  const render: RenderContext = { messagingOrigin: "https://messaging.twilio.com" };
+  const render: RenderContext = { ...TWILIO_ORIGINS };
   let baseUrl = "";
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -204,15 +237,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       query: parseParams(url.search.slice(1)),
       params: isForm ? parseParams(rawBody) : {},
     };
-    let auth: RequestLogEntry["auth"] = "rejected";
+    let caller: Caller | undefined;
     let operation: MatchedOperation | undefined;
     let fault: FaultKind | undefined;
     let response: ApiResponse;
     try {
-      auth = authenticate(req.headers.authorization, credentials).kind;
+      caller = authenticate(req.headers.authorization, credentials);
       operation = matchOperation(apiRequest);
       if (operation.pathAccountSid !== undefined)
         checkPathAccount(operation.pathAccountSid, accountSid, url.pathname);
+      authorize(caller, operation);
       const faultRequest = { method, path: url.pathname, operationId: operation.operationId };
       const injected = faults.beforeExecute(faultRequest);
       if (injected) {
@@ -245,7 +279,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         query: apiRequest.query,
         params: apiRequest.params,
         ...(operation ? { operationId: operation.operationId, family: operation.family } : {}),
-        auth,
+        auth: caller?.kind ?? "rejected",
+        ...(caller?.kind === "api-key" ? { apiKeySid: caller.key.sid } : {}),
         status,
         responseBody: body,
         durationMs: performance.now() - started,
@@ -271,7 +306,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   baseUrl = `http://${host}:${address.port}`;
-  if (options.publicUrls === "local") render.messagingOrigin = baseUrl;
+  if (options.publicUrls === "local") {
+    render.messagingOrigin = baseUrl;
+    render.iamOrigin = baseUrl;
+    render.trustHubOrigin = baseUrl;
+  }
 
   return {
     baseUrl,
@@ -280,6 +319,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     state,
     requestLog,
     faults,
+    apiKeys,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -35,12 +35,18 @@ describe("src/twilio/client.ts: one helper builds every Twilio client", () => {
     expect(
       rewriteTwilioUrl("https://api.dublin.ie1.twilio.com/2010-04-01/x.json", `${base}/prefix/`),
     ).toBe(`${base}/prefix/2010-04-01/x.json`);
+    expect(rewriteTwilioUrl("https://iam.twilio.com/v1/Keys?AccountSid=AC1", base)).toBe(
+      `${base}/v1/Keys?AccountSid=AC1`,
+    );
+    expect(rewriteTwilioUrl("https://trusthub.twilio.com/v1/CustomerProfiles", base)).toBe(
+      `${base}/v1/CustomerProfiles`,
+    );
     expect(rewriteTwilioUrl("https://example.com/v1/Services", base)).toBe(
       "https://example.com/v1/Services",
     );
   });
 
-  it("a client given the emulator's base URL reaches it for the 2010 API and Messaging v1", async () => {
+  it("a client given the emulator's base URL reaches it for the 2010 API, Messaging v1 and IAM v1", async () => {
     const client = createTwilioClient({
       accountSid: ACCOUNT_SID,
       authToken: AUTH_TOKEN,
@@ -48,9 +54,11 @@ describe("src/twilio/client.ts: one helper builds every Twilio client", () => {
     });
     await client.incomingPhoneNumbers.list();
     await client.messaging.v1.services.list();
-    expect(t.exchanges.slice(-2).map((e) => `${e.method} ${e.path} ${e.status}`)).toEqual([
+    await client.iam.v1.getApiKeys.list({ accountSid: ACCOUNT_SID });
+    expect(t.exchanges.slice(-3).map((e) => `${e.method} ${e.path} ${e.status}`)).toEqual([
       `GET /2010-04-01/Accounts/${ACCOUNT_SID}/IncomingPhoneNumbers.json 200`,
       "GET /v1/Services 200",
+      "GET /v1/Keys 200",
     ]);
   });
 

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -99,6 +99,28 @@ describe("state file", () => {
     expect(readFileSync(file, "utf8")).not.toContain(AUTH_TOKEN);
   });
 
+  it("API keys survive a restart as salted hashes: the key still authenticates, its secret is not in the file", async () => {
+    const file = join(dir, "keys.json");
+    const first = await start({ stateFile: file });
+    const key = await first.client.iam.v1.newApiKey.create({
+      accountSid: ACCOUNT_SID,
+      keyType: "restricted",
+      policy: { allow: ["/twilio/messaging/services/list"] },
+    });
+    await first.emulator.close();
+    expect(readFileSync(file, "utf8")).not.toContain(key.secret);
+
+    const second = await start({ stateFile: file });
+    const asKey = createTwilioClient({
+      accountSid: ACCOUNT_SID,
+      apiKey: key.sid,
+      apiSecret: key.secret,
+      baseUrl: second.emulator.baseUrl,
+    });
+    expect(await asKey.messaging.v1.services.list()).toEqual([]);
+    await second.emulator.close();
+  });
+
   it("a state file of another account is refused at start", async () => {
     const file = join(dir, "other.json");
     const { emulator } = await start({ stateFile: file });
@@ -153,6 +175,59 @@ describe("npm run emulator", () => {
     );
   });
 
+  it("--api-key NAME:TYPE:… makes a key at start; its secret goes to --api-keys-file (0600), not the console", async () => {
+    const keysFile = join(dir, "keys-out.json");
+    const child = spawn(
+      tsx,
+      [
+        cli,
+        "--port",
+        "0",
+        "--api-key",
+        "plan:restricted:/twilio/messaging/services/list,/twilio/messaging/services/read",
+        "--api-keys-file",
+        keysFile,
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stderr = "";
+    child.stderr.on("data", (chunk) => {
+      stderr += String(chunk);
+    });
+    const exited = new Promise<number | null>((resolve) =>
+      child.on("exit", (code) => resolve(code)),
+    );
+    let secret = "";
+    try {
+      const baseUrl = await new Promise<string>((resolve, reject) => {
+        const lines = createInterface({ input: child.stdout });
+        lines.once("line", resolve);
+        lines.once("close", () => reject(new Error(`the emulator printed nothing: ${stderr}`)));
+      });
+      expect(statSync(keysFile).mode & 0o777).toBe(0o600);
+      const [key] = JSON.parse(readFileSync(keysFile, "utf8")).api_keys;
+      expect(key).toMatchObject({ friendly_name: "plan", type: "restricted" });
+      secret = key.secret;
+      const client = createTwilioClient({
+        accountSid: ACCOUNT_SID,
+        apiKey: key.sid,
+        apiSecret: key.secret,
+        baseUrl,
+        retry: false,
+      });
+      expect(await client.messaging.v1.services.list()).toEqual([]);
+      await expect(
+        client.messaging.v1.services.create({ friendlyName: "x" }),
+      ).rejects.toMatchObject({ status: 401, code: 70051 });
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exited).toBe(0);
+    expect(stderr).toContain("API key plan (restricted): SK");
+    expect(secret).not.toBe("");
+    expect(stderr).not.toContain(secret);
+  });
+
   it("takes the tokens from --auth-token / --admin-token first, then from the environment", () => {
     const env = { [AUTH_TOKEN_ENV]: "from-env", [ADMIN_TOKEN_ENV]: "admin-from-env" };
     const fromEnv = parseCliArgs([], env);
@@ -165,6 +240,7 @@ describe("npm run emulator", () => {
     expect(neither).toEqual({
       help: false,
       options: expect.not.objectContaining({ authToken: "" }),
+      printApiKeys: false,
     });
     expect(neither).not.toHaveProperty("options.authToken");
   });
@@ -182,6 +258,8 @@ describe("npm run emulator", () => {
       "--account-sid",
       "--auth-token",
       "--api-key",
+      "--print-api-keys",
+      "--api-keys-file",
       "--state-file",
       "--latency",
       "--rate-429",

@@ -13,6 +13,11 @@
  *   `from: null` (Twilio picks the sender after accepting); once picked, fetch and list show the
  *   sender and status `queued`. A message with an explicit `From` is `queued` from the start.
  *   The emulator delivers nothing, so statuses go no further than `queued`.
+ *
+ * Twilio's Messages list may lag the create (a message just sent can be missing from
+ * `GET …/Messages.json` for a while; fetching it by SID works at once). `listLagMs` models that:
+ * `listVisible` (what the API lists) hides messages younger than the lag, on the model's clock;
+ * `get` and `list` (what tests inspect) always see every message.
  */
 
 import { countSegments, MAX_BODY_LENGTH, smartEncode } from "../../sms/segments";
@@ -41,6 +46,8 @@ export interface MessageRecord {
   dateCreated: string;
   dateUpdated: string;
   dateSent: string;
+  /** Creation time in milliseconds (the dates above have whole seconds), for the list lag. */
+  createdAtMs?: number;
 }
 
 export interface MessageFilters {
@@ -57,6 +64,8 @@ export interface MessageFilters {
 export class MessageModel {
   private readonly messages = new Map<string, MessageRecord>();
   private seq = 0;
+  /** How long a new message stays out of the API's list (0: listed at once). */
+  listLagMs = 0;
 
   constructor(
     private readonly ctx: ModelContext,
@@ -107,6 +116,7 @@ export class MessageModel {
     }
 
     const now = timestamp(this.ctx);
+    const createdAtMs = this.ctx.now().getTime();
     const record: MessageRecord = {
       seq: ++this.seq,
       sid: newSid(mediaUrls.length > 0 ? "MM" : "SM"),
@@ -123,6 +133,7 @@ export class MessageModel {
       dateCreated: now,
       dateUpdated: now,
       dateSent: now,
+      createdAtMs,
     };
     this.messages.set(record.sid, record);
     this.ctx.changed();
@@ -151,6 +162,14 @@ export class MessageModel {
         return true;
       })
       .sort((a, b) => b.seq - a.seq);
+  }
+
+  /** What Twilio's Messages list shows now: `list`, without messages younger than the lag. */
+  listVisible(filters: MessageFilters = {}): MessageRecord[] {
+    const all = this.list(filters);
+    if (this.listLagMs <= 0) return all;
+    const cutoff = this.ctx.now().getTime() - this.listLagMs;
+    return all.filter((m) => (m.createdAtMs ?? Date.parse(m.dateCreated)) <= cutoff);
   }
 
   snapshot(): MessageRecord[] {

@@ -3,13 +3,17 @@
  * together (releasing a number takes it out of its service; a message picks its sender from a
  * service's pool). Tests may read and seed it directly; the server persists it as a snapshot.
  */
+import { ApiKeyModel, type ApiKeyRecord } from "./api-keys";
 import type { ModelContext } from "./context";
 import { Inventory } from "./inventory";
 import { MessageModel, type MessageRecord } from "./messages";
 import { MessagingServiceModel, type MessagingServicesSnapshot } from "./messaging-services";
 import { type IncomingPhoneNumberRecord, PhoneNumberModel } from "./phone-numbers";
 
-/** The serialisable state; `version` guards the state-file format. */
+/**
+ * The serialisable state; `version` guards the state-file format. Sections added after version 1
+ * are optional, so an older file still loads (as an account without those resources).
+ */
 export interface StateSnapshot {
   version: 1;
   accountSid: string;
@@ -19,6 +23,8 @@ export interface StateSnapshot {
   incomingPhoneNumbers: IncomingPhoneNumberRecord[];
   messaging: MessagingServicesSnapshot;
   messages: MessageRecord[];
+  /** API keys, secrets hashed (see models/api-keys.ts). */
+  apiKeys?: ApiKeyRecord[];
 }
 
 export interface EmulatorStateOptions {
@@ -33,6 +39,7 @@ export class EmulatorState {
   readonly phoneNumbers: PhoneNumberModel;
   readonly messagingServices: MessagingServiceModel;
   readonly messages: MessageModel;
+  readonly apiKeys: ApiKeyModel;
   private readonly changeListeners: (() => void)[] = [];
 
   constructor(options: EmulatorStateOptions) {
@@ -49,6 +56,7 @@ export class EmulatorState {
     this.phoneNumbers = new PhoneNumberModel(ctx, this.inventory);
     this.messagingServices = new MessagingServiceModel(ctx, this.phoneNumbers);
     this.messages = new MessageModel(ctx, this.phoneNumbers, this.messagingServices);
+    this.apiKeys = new ApiKeyModel(ctx);
   }
 
   /** Called after every successful mutation of any model. */
@@ -65,6 +73,7 @@ export class EmulatorState {
       incomingPhoneNumbers: this.phoneNumbers.snapshot(),
       messaging: this.messagingServices.snapshot(),
       messages: this.messages.snapshot(),
+      apiKeys: this.apiKeys.snapshot(),
     };
   }
 
@@ -81,15 +90,19 @@ export class EmulatorState {
     this.phoneNumbers.restore(snapshot.incomingPhoneNumbers);
     this.messagingServices.restore(snapshot.messaging);
     this.messages.restore(snapshot.messages);
+    this.apiKeys.restore(snapshot.apiKeys ?? []);
   }
 
-  /** Empties the account and refills the inventory (admin `DELETE /__emulator/state`). */
+  /**
+   * Empties the account and refills the inventory (admin `DELETE /__emulator/state`). API keys
+   * stay: they are credentials, like the auth token, not resources a test provisions.
+   */
   reset(): void {
     this.restore(this.emptySnapshot());
     for (const listener of this.changeListeners) listener();
   }
 
-  /** An empty account with a full inventory. */
+  /** An empty account with a full inventory (and the current API keys). */
   emptySnapshot(): StateSnapshot {
     return {
       version: 1,
@@ -99,6 +112,7 @@ export class EmulatorState {
       incomingPhoneNumbers: [],
       messaging: { services: [], phoneNumbers: [], sticky: {}, turns: {} },
       messages: [],
+      apiKeys: this.apiKeys.snapshot(),
     };
   }
 }
