@@ -294,9 +294,10 @@ describe("a restricted key is held to its policy, as Twilio holds it", () => {
 });
 
 describe("the permission table", () => {
-  it("names a permission for every operation the emulator serves", () => {
+  it("names a permission for every operation the emulator serves, and nothing else", () => {
     const served = ROUTES.flatMap((r) => Object.values(r.operations).map((o) => o.operationId));
     expect(served.filter((id) => OPERATION_PERMISSIONS[id] === undefined)).toEqual([]);
+    expect(Object.keys(OPERATION_PERMISSIONS).filter((id) => !served.includes(id))).toEqual([]);
   });
 });
 
