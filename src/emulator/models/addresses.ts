@@ -14,6 +14,7 @@ import { invalidParameter } from "../errors";
 import { booleanParam, type Params, stringParam } from "../params";
 import { newSid } from "../sids";
 import { type ModelContext, timestamp } from "./context";
+import { RecordStore } from "./record-store";
 
 export interface AddressRecord {
   seq: number;
@@ -50,8 +51,7 @@ function required(params: Params, name: string): string {
 }
 
 export class AddressModel {
-  private readonly addresses = new Map<string, AddressRecord>();
-  private seq = 0;
+  private readonly addresses = new RecordStore<AddressRecord>();
 
   constructor(private readonly ctx: ModelContext) {}
 
@@ -65,7 +65,7 @@ export class AddressModel {
     booleanParam(params, "AutoCorrectAddress");
     const now = timestamp(this.ctx);
     const record: AddressRecord = {
-      seq: ++this.seq,
+      seq: this.addresses.nextSeq(),
       sid: newSid("AD"),
       accountSid: this.ctx.accountSid,
       customerName,
@@ -80,7 +80,7 @@ export class AddressModel {
       dateCreated: now,
       dateUpdated: now,
     };
-    this.addresses.set(record.sid, record);
+    this.addresses.add(record);
     this.ctx.changed();
     return record;
   }
@@ -90,13 +90,16 @@ export class AddressModel {
   }
 
   list(filters: AddressFilters = {}): AddressRecord[] {
-    return [...this.addresses.values()].filter(
-      (a) =>
-        (filters.customerName === undefined || a.customerName === filters.customerName) &&
-        (filters.friendlyName === undefined || a.friendlyName === filters.friendlyName) &&
-        (filters.isoCountry === undefined || a.isoCountry === filters.isoCountry) &&
-        (filters.emergencyEnabled === undefined || a.emergencyEnabled === filters.emergencyEnabled),
-    );
+    return this.addresses
+      .values()
+      .filter(
+        (a) =>
+          (filters.customerName === undefined || a.customerName === filters.customerName) &&
+          (filters.friendlyName === undefined || a.friendlyName === filters.friendlyName) &&
+          (filters.isoCountry === undefined || a.isoCountry === filters.isoCountry) &&
+          (filters.emergencyEnabled === undefined ||
+            a.emergencyEnabled === filters.emergencyEnabled),
+      );
   }
 
   update(record: AddressRecord, params: Params): AddressRecord {
@@ -135,12 +138,10 @@ export class AddressModel {
   }
 
   snapshot(): AddressRecord[] {
-    return structuredClone([...this.addresses.values()]);
+    return this.addresses.snapshot();
   }
 
   restore(records: readonly AddressRecord[]): void {
-    this.addresses.clear();
-    for (const r of records) this.addresses.set(r.sid, structuredClone(r));
-    this.seq = Math.max(0, ...records.map((r) => r.seq));
+    this.addresses.restore(records);
   }
 }

@@ -19,6 +19,7 @@ import { invalidParameter } from "../errors";
 import { booleanParam, type Params, stringParam } from "../params";
 import { newSid } from "../sids";
 import { type ModelContext, timestamp } from "./context";
+import { RecordStore } from "./record-store";
 import { type ReviewStage, type ReviewState, submit, submittedReview } from "./review";
 import type { BundleRecord, TrustHubBundleModel } from "./trust-hub-bundles";
 import { A2P_TRUST_PRODUCT_POLICY_SID } from "./trust-hub-policies";
@@ -66,8 +67,7 @@ function approvedBundle(
 }
 
 export class BrandRegistrationModel {
-  private readonly brands = new Map<string, BrandRecord>();
-  private seq = 0;
+  private readonly brands = new RecordStore<BrandRecord>();
 
   constructor(
     private readonly ctx: ModelContext,
@@ -108,7 +108,7 @@ export class BrandRegistrationModel {
     );
     const now = timestamp(this.ctx);
     const record: BrandRecord = {
-      seq: ++this.seq,
+      seq: this.brands.nextSeq(),
       sid: newSid("BN"),
       accountSid: this.ctx.accountSid,
       customerProfileBundleSid: profileSid,
@@ -121,7 +121,7 @@ export class BrandRegistrationModel {
       dateCreated: now,
       dateUpdated: now,
     };
-    this.brands.set(record.sid, record);
+    this.brands.add(record);
     this.ctx.changed();
     return record;
   }
@@ -131,7 +131,7 @@ export class BrandRegistrationModel {
   }
 
   list(): BrandRecord[] {
-    return [...this.brands.values()];
+    return this.brands.values();
   }
 
   /** `POST /v1/a2p/BrandRegistrations/{Sid}`: a failed brand goes back to review. */
@@ -167,12 +167,10 @@ export class BrandRegistrationModel {
   }
 
   snapshot(): BrandRecord[] {
-    return structuredClone([...this.brands.values()]);
+    return this.brands.snapshot();
   }
 
   restore(records: readonly BrandRecord[]): void {
-    this.brands.clear();
-    for (const r of records) this.brands.set(r.sid, structuredClone(r));
-    this.seq = Math.max(0, ...records.map((r) => r.seq));
+    this.brands.restore(records);
   }
 }

@@ -25,6 +25,7 @@ import { invalidParameter } from "../errors";
 import { isHttpUrl, type Params, stringParam } from "../params";
 import { isSid, newSid } from "../sids";
 import { type ModelContext, timestamp } from "./context";
+import { RecordStore } from "./record-store";
 import { draftReview, isUnderReview, type ReviewStage, type ReviewState, submit } from "./review";
 import type { TrustHubItemModel } from "./trust-hub-items";
 import {
@@ -103,10 +104,9 @@ const KIND_NAMES: Record<BundleKind, string> = {
 export type AssignedObjectType = "end_user" | "supporting_document" | "customer_profile";
 
 export class TrustHubBundleModel {
-  private readonly bundles = new Map<string, BundleRecord>();
-  private readonly assignments = new Map<string, EntityAssignmentRecord>();
-  private readonly evaluations = new Map<string, EvaluationRecord>();
-  private seq = 0;
+  private readonly bundles = new RecordStore<BundleRecord>();
+  private readonly assignments = new RecordStore<EntityAssignmentRecord>();
+  private readonly evaluations = new RecordStore<EvaluationRecord>();
 
   constructor(
     private readonly ctx: ModelContext,
@@ -120,9 +120,7 @@ export class TrustHubBundleModel {
    * account has none yet (a new account, a state file from before compliance was modelled).
    */
   ensurePrimary(): BundleRecord {
-    const primary = [...this.bundles.values()].find(
-      (b) => b.policySid === PRIMARY_PROFILE_POLICY_SID,
-    );
+    const primary = this.bundles.values().find((b) => b.policySid === PRIMARY_PROFILE_POLICY_SID);
     return (
       primary ??
       this.seedApproved(
@@ -174,13 +172,15 @@ export class TrustHubBundleModel {
   }
 
   list(kind: BundleKind, filters: BundleFilters = {}): BundleRecord[] {
-    return [...this.bundles.values()].filter(
-      (b) =>
-        b.kind === kind &&
-        (filters.status === undefined || bundleStatus(b.review.stage) === filters.status) &&
-        (filters.friendlyName === undefined || b.friendlyName === filters.friendlyName) &&
-        (filters.policySid === undefined || b.policySid === filters.policySid),
-    );
+    return this.bundles
+      .values()
+      .filter(
+        (b) =>
+          b.kind === kind &&
+          (filters.status === undefined || bundleStatus(b.review.stage) === filters.status) &&
+          (filters.friendlyName === undefined || b.friendlyName === filters.friendlyName) &&
+          (filters.policySid === undefined || b.policySid === filters.policySid),
+      );
   }
 
   update(bundle: BundleRecord, params: Params): BundleRecord {
@@ -207,10 +207,8 @@ export class TrustHubBundleModel {
 
   delete(bundle: BundleRecord): void {
     this.bundles.delete(bundle.sid);
-    for (const [sid, a] of this.assignments)
-      if (a.bundleSid === bundle.sid) this.assignments.delete(sid);
-    for (const [sid, e] of this.evaluations)
-      if (e.bundleSid === bundle.sid) this.evaluations.delete(sid);
+    for (const a of this.assignmentsOf(bundle)) this.assignments.delete(a.sid);
+    for (const e of this.evaluationsOf(bundle)) this.evaluations.delete(e.sid);
     this.ctx.changed();
   }
 
@@ -227,24 +225,26 @@ export class TrustHubBundleModel {
       throw invalidParameter(`${objectSid} is already assigned to ${bundle.sid}`);
     }
     const record: EntityAssignmentRecord = {
-      seq: ++this.seq,
+      seq: this.assignments.nextSeq(),
       sid: newSid("BV"),
       bundleSid: bundle.sid,
       objectSid,
       dateCreated: timestamp(this.ctx),
     };
-    this.assignments.set(record.sid, record);
+    this.assignments.add(record);
     bundle.assignmentsVersion += 1;
     this.ctx.changed();
     return record;
   }
 
   assignmentsOf(bundle: BundleRecord, objectType?: string): EntityAssignmentRecord[] {
-    return [...this.assignments.values()].filter(
-      (a) =>
-        a.bundleSid === bundle.sid &&
-        (objectType === undefined || this.objectType(a.objectSid) === objectType),
-    );
+    return this.assignments
+      .values()
+      .filter(
+        (a) =>
+          a.bundleSid === bundle.sid &&
+          (objectType === undefined || this.objectType(a.objectSid) === objectType),
+      );
   }
 
   getAssignment(bundle: BundleRecord, sid: string): EntityAssignmentRecord | undefined {
@@ -269,7 +269,7 @@ export class TrustHubBundleModel {
     }
     const results = this.check(bundle);
     const record: EvaluationRecord = {
-      seq: ++this.seq,
+      seq: this.evaluations.nextSeq(),
       sid: newSid("EL"),
       bundleSid: bundle.sid,
       policySid,
@@ -278,13 +278,13 @@ export class TrustHubBundleModel {
       assignmentsVersion: bundle.assignmentsVersion,
       dateCreated: timestamp(this.ctx),
     };
-    this.evaluations.set(record.sid, record);
+    this.evaluations.add(record);
     this.ctx.changed();
     return record;
   }
 
   evaluationsOf(bundle: BundleRecord): EvaluationRecord[] {
-    return [...this.evaluations.values()].filter((e) => e.bundleSid === bundle.sid);
+    return this.evaluations.values().filter((e) => e.bundleSid === bundle.sid);
   }
 
   getEvaluation(bundle: BundleRecord, sid: string): EvaluationRecord | undefined {
@@ -294,7 +294,7 @@ export class TrustHubBundleModel {
 
   /** All bundles of both kinds (automatic review walks them). */
   all(): BundleRecord[] {
-    return [...this.bundles.values()];
+    return this.bundles.values();
   }
 
   /** Marks a review decision's side effects (an approved bundle is valid for a year). */
@@ -322,37 +322,28 @@ export class TrustHubBundleModel {
   }
 
   snapshot(): BundlesSnapshot {
-    return structuredClone({
-      bundles: [...this.bundles.values()],
-      assignments: [...this.assignments.values()],
-      evaluations: [...this.evaluations.values()],
-    });
+    return {
+      bundles: this.bundles.snapshot(),
+      assignments: this.assignments.snapshot(),
+      evaluations: this.evaluations.snapshot(),
+    };
   }
 
   restore(snapshot: BundlesSnapshot): void {
-    this.bundles.clear();
-    this.assignments.clear();
-    this.evaluations.clear();
-    for (const b of snapshot.bundles) this.bundles.set(b.sid, structuredClone(b));
-    for (const a of snapshot.assignments) this.assignments.set(a.sid, structuredClone(a));
-    for (const e of snapshot.evaluations) this.evaluations.set(e.sid, structuredClone(e));
-    this.seq = Math.max(
-      0,
-      ...[...snapshot.bundles, ...snapshot.assignments, ...snapshot.evaluations].map((r) => r.seq),
-    );
+    this.bundles.restore(snapshot.bundles);
+    this.assignments.restore(snapshot.assignments);
+    this.evaluations.restore(snapshot.evaluations);
   }
 
-  private insert(fields: {
-    kind: BundleKind;
-    policySid: string;
-    friendlyName: string;
-    email: string;
-    statusCallback: string | null;
-    review: ReviewState;
-  }): BundleRecord {
+  private insert(
+    fields: Pick<
+      BundleRecord,
+      "kind" | "policySid" | "friendlyName" | "email" | "statusCallback" | "review"
+    >,
+  ): BundleRecord {
     const now = timestamp(this.ctx);
     const record: BundleRecord = {
-      seq: ++this.seq,
+      seq: this.bundles.nextSeq(),
       sid: newSid("BU"),
       accountSid: this.ctx.accountSid,
       ...fields,
@@ -361,7 +352,7 @@ export class TrustHubBundleModel {
       dateCreated: now,
       dateUpdated: now,
     };
-    this.bundles.set(record.sid, record);
+    this.bundles.add(record);
     this.ctx.changed();
     return record;
   }

@@ -15,6 +15,7 @@ import { invalidParameter } from "../errors";
 import { type Params, stringParam } from "../params";
 import { newSid } from "../sids";
 import { type ModelContext, timestamp } from "./context";
+import { RecordStore } from "./record-store";
 
 export const END_USER_TYPES = [
   "customer_profile_business_information",
@@ -55,8 +56,7 @@ function readAttributes(params: Params): Record<string, unknown> | undefined {
 }
 
 export class TrustHubItemModel {
-  private readonly items = new Map<string, TrustHubItemRecord>();
-  private seq = 0;
+  private readonly items = new RecordStore<TrustHubItemRecord>();
 
   constructor(
     private readonly ctx: ModelContext,
@@ -78,7 +78,7 @@ export class TrustHubItemModel {
     }
     const now = timestamp(this.ctx);
     const record: TrustHubItemRecord = {
-      seq: ++this.seq,
+      seq: this.items.nextSeq(),
       sid: newSid(this.kind === "end-user" ? "IT" : "RD"),
       accountSid: this.ctx.accountSid,
       kind: this.kind,
@@ -88,7 +88,7 @@ export class TrustHubItemModel {
       dateCreated: now,
       dateUpdated: now,
     };
-    this.items.set(record.sid, record);
+    this.items.add(record);
     this.ctx.changed();
     return record;
   }
@@ -98,7 +98,7 @@ export class TrustHubItemModel {
   }
 
   list(): TrustHubItemRecord[] {
-    return [...this.items.values()];
+    return this.items.values();
   }
 
   update(record: TrustHubItemRecord, params: Params): TrustHubItemRecord {
@@ -120,12 +120,10 @@ export class TrustHubItemModel {
   }
 
   snapshot(): TrustHubItemRecord[] {
-    return structuredClone([...this.items.values()]);
+    return this.items.snapshot();
   }
 
   restore(records: readonly TrustHubItemRecord[]): void {
-    this.items.clear();
-    for (const r of records) this.items.set(r.sid, structuredClone(r));
-    this.seq = Math.max(0, ...records.map((r) => r.seq));
+    this.items.restore(records);
   }
 }

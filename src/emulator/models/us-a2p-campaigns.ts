@@ -25,6 +25,7 @@ import { newSid } from "../sids";
 import type { BrandRecord, BrandRegistrationModel, BrandType } from "./brand-registrations";
 import { type ModelContext, timestamp } from "./context";
 import type { MessagingServiceRecord } from "./messaging-services";
+import { RecordStore } from "./record-store";
 import { type ReviewStage, type ReviewState, submit, submittedReview } from "./review";
 
 export interface UsecaseDefinition {
@@ -184,8 +185,7 @@ function keywords(params: Params, name: string): string[] | null {
 }
 
 export class CampaignModel {
-  private readonly campaigns = new Map<string, CampaignRecord>();
-  private seq = 0;
+  private readonly campaigns = new RecordStore<CampaignRecord>();
 
   constructor(
     private readonly ctx: ModelContext,
@@ -218,7 +218,7 @@ export class CampaignModel {
     }
     const now = timestamp(this.ctx);
     const record: CampaignRecord = {
-      seq: ++this.seq,
+      seq: this.campaigns.nextSeq(),
       sid: newSid("QE"),
       accountSid: this.ctx.accountSid,
       messagingServiceSid: service.sid,
@@ -244,7 +244,7 @@ export class CampaignModel {
       dateCreated: now,
       dateUpdated: now,
     };
-    this.campaigns.set(record.sid, record);
+    this.campaigns.add(record);
     this.ctx.changed();
     return record;
   }
@@ -261,12 +261,11 @@ export class CampaignModel {
 
   /** The service's campaign, if it has one. */
   ofService(serviceSid: string): CampaignRecord | undefined {
-    for (const c of this.campaigns.values()) if (c.messagingServiceSid === serviceSid) return c;
-    return undefined;
+    return this.campaigns.values().find((c) => c.messagingServiceSid === serviceSid);
   }
 
   all(): CampaignRecord[] {
-    return [...this.campaigns.values()];
+    return this.campaigns.values();
   }
 
   update(campaign: CampaignRecord, params: Params): CampaignRecord {
@@ -309,13 +308,11 @@ export class CampaignModel {
   }
 
   snapshot(): CampaignRecord[] {
-    return structuredClone([...this.campaigns.values()]);
+    return this.campaigns.snapshot();
   }
 
   restore(records: readonly CampaignRecord[]): void {
-    this.campaigns.clear();
-    for (const r of records) this.campaigns.set(r.sid, structuredClone(r));
-    this.seq = Math.max(0, ...records.map((r) => r.seq));
+    this.campaigns.restore(records);
   }
 
   private requireApprovedBrand(sid: string): BrandRecord {
