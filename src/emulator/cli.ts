@@ -17,7 +17,7 @@ import { parseArgs } from "node:util";
 import { ADMIN_PREFIX } from "./admin";
 import { DEFAULT_ACCOUNT_SID } from "./auth";
 import type { FaultConfig, FaultMatch } from "./faults";
-import type { ApiKeySpec, ApiKeyType } from "./models/api-keys";
+import { type ApiKeySpec, type ApiKeyType, parsePolicy } from "./models/api-keys";
 import type { AutoReviewSetting } from "./runtime-settings";
 import { type EmulatorOptions, type StartupApiKey, startEmulator } from "./server";
 
@@ -226,11 +226,15 @@ export function parseApiKey(spec: string): ApiKeySpec {
   if ((type === "restricted") !== (permissions !== undefined && permissions !== "")) {
     throw new Error(`${usage}; a restricted key needs its permissions, and only it has them`);
   }
-  return {
-    friendlyName: name,
-    type: type as ApiKeyType,
-    ...(permissions ? { policy: permissions.split(",").filter((p) => p !== "") } : {}),
-  };
+  const policy = permissions ? permissions.split(",").filter((p) => p !== "") : undefined;
+  if (policy) {
+    try {
+      parsePolicy(policy);
+    } catch (error) {
+      throw new Error(`--api-key ${name}: ${(error as Error).message}`);
+    }
+  }
+  return { friendlyName: name, type: type as ApiKeyType, ...(policy ? { policy } : {}) };
 }
 
 /** What the console says about the keys made at start (secrets only when asked). */

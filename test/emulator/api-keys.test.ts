@@ -316,6 +316,9 @@ describe("npm run emulator -- --api-key", () => {
       policy: ["/twilio/messaging/messages/read", "/twilio/messaging/messages/list"],
     });
     expect(() => parseApiKey("plan:restricted")).toThrow(/needs its permissions/);
+    expect(() => parseApiKey("plan:restricted:/twilio/messaging/message/read")).toThrow(
+      "--api-key plan: assertion '/twilio/messaging/message/read' is invalid",
+    );
     expect(() => parseApiKey("plan:admin")).toThrow(/TYPE is main, standard or restricted/);
     expect(() => parseApiKey("plan:standard:/twilio/messaging/messages/read")).toThrow(
       /only it has them/,
