@@ -15,12 +15,17 @@
  *   POST   /__emulator/incoming-phone-numbers    → 201, seed a number that "already exists"
  *   GET    /__emulator/api-keys                  → { api_keys: [...] } (no secrets)
  *   POST   /__emulator/api-keys                  → 201, a key of any type: { sid, secret, … }
- *   GET    /__emulator/settings                  → { messageListLagMs, … } (runtime-settings.ts)
+ *   GET    /__emulator/settings                  → { messageListLagMs, autoReview } (runtime-settings.ts)
  *   PATCH  /__emulator/settings                  → change the given settings
  *   GET    /__emulator/state                     → the state snapshot (what --state-file holds)
  *   DELETE /__emulator/state                     → 204, empty account, full inventory
+ *
+ * US A2P 10DLC reviews (admin-compliance.ts): GET /__emulator/compliance, POST
+ * /__emulator/compliance/{SID}/(review|approve|reject), POST
+ * /__emulator/messaging-services/{MG}/verified-campaign.
  */
 import { timingSafeEqual } from "node:crypto";
+import { handleComplianceAdmin } from "./admin-compliance";
 import { TwilioError } from "./errors";
 import type { FaultConfig, FaultController } from "./faults";
 import type { ApiKeyRecord, ApiKeySpec } from "./models/api-keys";
@@ -30,7 +35,7 @@ import { renderIncomingPhoneNumber } from "./render";
 import type { RequestLog } from "./request-log";
 import {
   applyRuntimeSettings,
-  type RuntimeSettings,
+  type RuntimeSettingsInput,
   readRuntimeSettings,
 } from "./runtime-settings";
 
@@ -135,7 +140,7 @@ export function handleAdmin(
       case "GET /settings":
         return { status: 200, body: readRuntimeSettings(ctx.state) };
       case "PATCH /settings":
-        applyRuntimeSettings(ctx.state, parseJson(rawBody) as Partial<RuntimeSettings>);
+        applyRuntimeSettings(ctx.state, parseJson(rawBody) as RuntimeSettingsInput);
         return { status: 200, body: readRuntimeSettings(ctx.state) };
       case "GET /state":
         return { status: 200, body: ctx.state.snapshot() };
@@ -143,7 +148,11 @@ export function handleAdmin(
         ctx.state.reset();
         return { status: 204, body: null };
       default:
-        return { status: 404, body: { error: `no admin route ${route}` } };
+        return (
+          handleComplianceAdmin(ctx.state, method, path.slice(ADMIN_PREFIX.length), () =>
+            parseJson(rawBody),
+          ) ?? { status: 404, body: { error: `no admin route ${route}` } }
+        );
     }
   } catch (error) {
     if (error instanceof TwilioError) return { status: error.status, body: error.toJSON() };

@@ -15,7 +15,8 @@ import { parseArgs } from "node:util";
 import { ADMIN_PREFIX } from "./admin";
 import { DEFAULT_ACCOUNT_SID } from "./auth";
 import type { FaultConfig, FaultMatch } from "./faults";
-import type { ApiKeySpec, ApiKeyType } from "./models/api-keys";
+import { type ApiKeySpec, type ApiKeyType, parsePolicy } from "./models/api-keys";
+import type { AutoReviewSetting } from "./runtime-settings";
 import type { EmulatorOptions, StartupApiKey } from "./server";
 
 export const DEFAULT_PORT = 4010;
@@ -27,8 +28,8 @@ export const ADMIN_TOKEN_ENV = "TWILIO_EMULATOR_ADMIN_TOKEN";
 export const HELP = `Usage: npm run emulator -- [options]
 
 Local Twilio API emulator (2010 API IncomingPhoneNumbers, AvailablePhoneNumbers, Messages;
-Messaging v1 Services and their PhoneNumbers; IAM v1 Keys). Prints its base URL, then serves until
-stopped.
+Messaging v1 Services, their PhoneNumbers and US A2P 10DLC brands and campaigns; IAM v1 Keys;
+Trust Hub v1; Addresses). Prints its base URL, then serves until stopped.
 
 Options:
   --port <n>                  TCP port (default ${DEFAULT_PORT}; 0 picks a free one)
@@ -50,6 +51,10 @@ Options:
   --public-urls twilio|local  hosts in absolute response URLs (default twilio)
   --message-list-lag <ms>     a new message shows in the Messages list only after this long
                               (fetch by SID works at once; default 0)
+  --auto-review <ms>[:approve|reject]
+                              decide every US A2P 10DLC submission (profile, trust product,
+                              brand, campaign) this long after it is made (default approve;
+                              without it the admin API decides: POST ${ADMIN_PREFIX}/compliance/…)
   --admin-token <token>       require X-Emulator-Admin-Token on ${ADMIN_PREFIX}/… calls
                               (default: $${ADMIN_TOKEN_ENV}; none when unset)
 
@@ -105,6 +110,7 @@ export function parseCliArgs(
       "seed-number": { type: "string", multiple: true },
       "public-urls": { type: "string" },
       "message-list-lag": { type: "string" },
+      "auto-review": { type: "string" },
       "admin-token": { type: "string" },
       latency: { type: "string" },
       "rate-429": { type: "string" },
@@ -177,6 +183,9 @@ export function parseCliArgs(
       ? { numbersPerAreaCode: number("numbers-per-area-code", values["numbers-per-area-code"]) }
       : {}),
     ...(publicUrls !== undefined ? { publicUrls } : {}),
+    ...(values["auto-review"] !== undefined
+      ? { autoReview: parseAutoReview(values["auto-review"]) }
+      : {}),
     ...(values["message-list-lag"] !== undefined
       ? { messageListLagMs: milliseconds("message-list-lag", values["message-list-lag"]) }
       : {}),
@@ -191,6 +200,13 @@ export function parseCliArgs(
     printApiKeys: values["print-api-keys"] === true,
     ...(values["api-keys-file"] !== undefined ? { apiKeysFile: values["api-keys-file"] } : {}),
   };
+}
+
+/** `--auto-review <ms>[:approve|reject]`. */
+function parseAutoReview(spec: string): AutoReviewSetting {
+  const match = /^(\d+(?:\.\d+)?)(?::(approve|reject))?$/.exec(spec);
+  if (!match) throw new Error(`--auto-review expects <ms>[:approve|reject], got '${spec}'`);
+  return { afterMs: Number(match[1]), outcome: (match[2] ?? "approve") as "approve" | "reject" };
 }
 
 const API_KEY_TYPES: readonly ApiKeyType[] = ["main", "standard", "restricted"];
@@ -208,11 +224,15 @@ export function parseApiKey(spec: string): ApiKeySpec {
   if ((type === "restricted") !== (permissions !== undefined && permissions !== "")) {
     throw new Error(`${usage}; a restricted key needs its permissions, and only it has them`);
   }
-  return {
-    friendlyName: name,
-    type: type as ApiKeyType,
-    ...(permissions ? { policy: permissions.split(",").filter((p) => p !== "") } : {}),
-  };
+  const policy = permissions ? permissions.split(",").filter((p) => p !== "") : undefined;
+  if (policy) {
+    try {
+      parsePolicy(policy);
+    } catch (error) {
+      throw new Error(`--api-key ${name}: ${(error as Error).message}`);
+    }
+  }
+  return { friendlyName: name, type: type as ApiKeyType, ...(policy ? { policy } : {}) };
 }
 
 /** What the console says about the keys made at start (secrets only when asked). */

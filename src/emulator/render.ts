@@ -93,7 +93,12 @@ export function serviceUrl(ctx: RenderContext, sid: string): string {
   return `${ctx.messagingOrigin}/v1/Services/${sid}`;
 }
 
-export function renderService(ctx: RenderContext, s: MessagingServiceRecord): Json {
+/** A Messaging Service; `a2pRegistered` when its US A2P campaign is VERIFIED. */
+export function renderService(
+  ctx: RenderContext,
+  s: MessagingServiceRecord,
+  a2pRegistered = false,
+): Json {
   const url = serviceUrl(ctx, s.sid);
   return {
     account_sid: s.accountSid,
@@ -102,7 +107,7 @@ export function renderService(ctx: RenderContext, s: MessagingServiceRecord): Js
     date_updated: iso8601(s.dateUpdated),
     friendly_name: s.friendlyName,
     ...s.settings,
-    us_app_to_person_registered: false,
+    us_app_to_person_registered: a2pRegistered,
     links: {
       phone_numbers: `${url}/PhoneNumbers`,
       short_codes: `${url}/ShortCodes`,
@@ -141,10 +146,13 @@ export function renderServicePhoneNumber(
 
 /**
  * A message. `asCreated` renders the create response: a message whose sender the service picks is
- * `accepted` with `from: null` there, as Twilio answers before it has picked.
+ * `accepted` with `from: null` there, as Twilio answers before it has picked; and a message that
+ * is going to fail (30034) is still `queued`/`accepted` without an error there, as Twilio learns
+ * of the block after answering.
  */
 export function renderMessage(m: MessageRecord, options: { asCreated?: boolean } = {}): Json {
-  const pending = options.asCreated === true && m.senderPickedByService;
+  const asCreated = options.asCreated === true;
+  const pending = asCreated && m.senderPickedByService;
   const base = `${accountPath(m.accountSid)}/Messages/${m.sid}`;
   return {
     account_sid: m.accountSid,
@@ -154,8 +162,8 @@ export function renderMessage(m: MessageRecord, options: { asCreated?: boolean }
     date_sent: pending ? null : rfc2822(m.dateSent),
     date_updated: rfc2822(m.dateUpdated),
     direction: "outbound-api",
-    error_code: null,
-    error_message: null,
+    error_code: asCreated ? null : (m.errorCode ?? null),
+    error_message: asCreated ? null : (m.errorMessage ?? null),
     from: pending ? null : m.from,
     messaging_service_sid: m.messagingServiceSid,
     num_media: String(m.mediaUrls.length),
@@ -163,7 +171,7 @@ export function renderMessage(m: MessageRecord, options: { asCreated?: boolean }
     price: null,
     price_unit: "USD",
     sid: m.sid,
-    status: pending ? "accepted" : m.status,
+    status: pending ? "accepted" : asCreated ? "queued" : m.status,
     subresource_uris: { media: `${base}/Media.json`, feedback: `${base}/Feedback.json` },
     to: m.to,
     uri: `${base}.json`,

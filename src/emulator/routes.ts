@@ -10,11 +10,14 @@
  * keys are checked by (`permissions.ts`).
  */
 import { notFound, TwilioError } from "./errors";
+import { A2P_ROUTES } from "./routes/a2p";
+import { ADDRESS_ROUTES } from "./routes/addresses";
 import { API_KEY_ROUTES } from "./routes/api-keys";
 import { MESSAGE_ROUTES } from "./routes/messages";
 import { MESSAGING_SERVICE_ROUTES } from "./routes/messaging-services";
 import { PHONE_NUMBER_ROUTES } from "./routes/phone-numbers";
 import type { ApiRequest, ApiResponse, ResourceFamily, Route, RouteContext } from "./routes/route";
+import { TRUST_HUB_ROUTES } from "./routes/trust-hub";
 
 export type {
   ApiRequest,
@@ -31,8 +34,11 @@ export type {
 export const ROUTES: readonly Route[] = [
   ...PHONE_NUMBER_ROUTES,
   ...MESSAGE_ROUTES,
+  ...ADDRESS_ROUTES,
+  ...A2P_ROUTES,
   ...MESSAGING_SERVICE_ROUTES,
   ...API_KEY_ROUTES,
+  ...TRUST_HUB_ROUTES,
 ];
 
 export interface MatchedOperation {

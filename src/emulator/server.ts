@@ -40,7 +40,7 @@ import { parseParams } from "./params";
 import { type RenderContext, TWILIO_ORIGINS } from "./render";
 import { RequestLog, type RequestLogEntry } from "./request-log";
 import { type ApiResponse, type MatchedOperation, matchOperation } from "./routes";
-import { applyRuntimeSettings } from "./runtime-settings";
+import { type AutoReviewSetting, applyRuntimeSettings } from "./runtime-settings";
 import { loadStateFile, saveStateFile } from "./state-file";
 
 export type { ApiKeyCredential } from "./auth";
@@ -86,6 +86,11 @@ export interface EmulatorOptions {
    * lag the create; fetch by SID works at once. Changeable at runtime: `PATCH /__emulator/settings`.
    */
   messageListLagMs?: number;
+  /**
+   * Decide every US A2P 10DLC submission automatically this long after it was made (approve
+   * unless `outcome: "reject"`); without it reviews wait for the admin API. Changeable at runtime.
+   */
+  autoReview?: AutoReviewSetting | null;
   /** Request log entries kept (default 10 000; mutation counts stay exact). */
   requestLogLimit?: number;
   /** Clock for resource dates (tests may pin it). */
@@ -175,6 +180,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     ...(options.messageListLagMs !== undefined
       ? { messageListLagMs: options.messageListLagMs }
       : {}),
+    ...(options.autoReview !== undefined ? { autoReview: options.autoReview } : {}),
   });
   if (saved) state.restore(saved);
   else for (const seed of options.seedPhoneNumbers ?? []) state.phoneNumbers.seed(seed);
@@ -205,6 +211,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const url = new URL(req.url ?? "/", "http://emulator.invalid");
     const method = (req.method ?? "GET").toUpperCase();
     const rawBody = await readBody(req);
+    // Reviews decided by time (automatic review) are applied before anything reads the state.
+    state.compliance.tick();
 
     if (url.pathname === ADMIN_PREFIX || url.pathname.startsWith(`${ADMIN_PREFIX}/`)) {
       const admin = handleAdmin(

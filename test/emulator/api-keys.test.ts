@@ -294,9 +294,10 @@ describe("a restricted key is held to its policy, as Twilio holds it", () => {
 });
 
 describe("the permission table", () => {
-  it("names a permission for every operation the emulator serves", () => {
+  it("names a permission for every operation the emulator serves, and nothing else", () => {
     const served = ROUTES.flatMap((r) => Object.values(r.operations).map((o) => o.operationId));
     expect(served.filter((id) => OPERATION_PERMISSIONS[id] === undefined)).toEqual([]);
+    expect(Object.keys(OPERATION_PERMISSIONS).filter((id) => !served.includes(id))).toEqual([]);
   });
 });
 
@@ -315,6 +316,9 @@ describe("npm run emulator -- --api-key", () => {
       policy: ["/twilio/messaging/messages/read", "/twilio/messaging/messages/list"],
     });
     expect(() => parseApiKey("plan:restricted")).toThrow(/needs its permissions/);
+    expect(() => parseApiKey("plan:restricted:/twilio/messaging/message/read")).toThrow(
+      "--api-key plan: assertion '/twilio/messaging/message/read' is invalid",
+    );
     expect(() => parseApiKey("plan:admin")).toThrow(/TYPE is main, standard or restricted/);
     expect(() => parseApiKey("plan:standard:/twilio/messaging/messages/read")).toThrow(
       /only it has them/,

@@ -46,7 +46,7 @@ describe("src/twilio/client.ts: one helper builds every Twilio client", () => {
     );
   });
 
-  it("a client given the emulator's base URL reaches it for the 2010 API, Messaging v1 and IAM v1", async () => {
+  it("a client given the emulator's base URL reaches it for the 2010 API, Messaging v1, IAM v1 and Trust Hub v1", async () => {
     const client = createTwilioClient({
       accountSid: ACCOUNT_SID,
       authToken: AUTH_TOKEN,
@@ -55,10 +55,15 @@ describe("src/twilio/client.ts: one helper builds every Twilio client", () => {
     await client.incomingPhoneNumbers.list();
     await client.messaging.v1.services.list();
     await client.iam.v1.getApiKeys.list({ accountSid: ACCOUNT_SID });
-    expect(t.exchanges.slice(-3).map((e) => `${e.method} ${e.path} ${e.status}`)).toEqual([
+    // Three policies, one per page: the SDK follows https://trusthub.twilio.com/… paging links.
+    expect(await client.trusthub.v1.policies.list({ pageSize: 1 })).toHaveLength(3);
+    expect(t.exchanges.slice(-6).map((e) => `${e.method} ${e.path} ${e.status}`)).toEqual([
       `GET /2010-04-01/Accounts/${ACCOUNT_SID}/IncomingPhoneNumbers.json 200`,
       "GET /v1/Services 200",
       "GET /v1/Keys 200",
+      "GET /v1/Policies 200",
+      "GET /v1/Policies 200",
+      "GET /v1/Policies 200",
     ]);
   });
 

@@ -5,7 +5,11 @@ import { twilioErrorOf, useEmulator } from "./helpers";
 describe("Messages through the twilio SDK", () => {
   const t = useEmulator();
 
-  /** A service whose pool holds numbers bought in the given area codes. */
+  /**
+   * A service whose pool holds numbers bought in the given area codes. It has a VERIFIED US A2P
+   * campaign (admin shortcut), so its US numbers' messages to US numbers are not blocked (30034):
+   * these tests are about sender choice and encoding, not registration (a2p-10dlc.test.ts).
+   */
   async function serviceWithPool(
     areaCodes: string[],
     settings: { areaCodeGeomatch?: boolean; stickySender?: boolean } = {},
@@ -15,6 +19,12 @@ describe("Messages through the twilio SDK", () => {
       friendlyName: `pool ${areaCodes.join("+")}`,
       ...settings,
     });
+    const verified = await t.raw(
+      "POST",
+      `/__emulator/messaging-services/${service.sid}/verified-campaign`,
+      { auth: null },
+    );
+    expect(verified.status).toBe(201);
     const numbers = [];
     for (const areaCode of areaCodes) {
       const number = await client.incomingPhoneNumbers.create({ areaCode });

@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { SECONDARY_PROFILE_POLICY_SID as SECONDARY } from "../../src/emulator/models/trust-hub-policies";
 import { toJsonSchema, twilioSpecValidator } from "../../src/emulator/openapi";
 import { ROUTES } from "../../src/emulator/routes";
+import { admin, approvedTrustProduct, CAMPAIGN, draftCustomerProfile } from "./a2p-support";
 import { ACCOUNT_SID, useEmulator } from "./helpers";
 
 const PN = `PN${"a".repeat(32)}`;
@@ -194,7 +196,148 @@ describe("the spec validator catches what Twilio's description forbids", () => {
       }
     }
     const served = ROUTES.flatMap((r) => Object.values(r.operations).map((o) => o.operationId));
-    expect(served.length).toBe(23);
+    expect(served.length).toBe(75);
     expect(served.filter((id) => !operationIds.has(id))).toEqual([]);
+  });
+});
+
+describe("every operation the emulator serves answers in the shape Twilio's description gives it", () => {
+  const t = useEmulator();
+
+  it("a tour that calls each served operation once with success (validated after the suite)", async () => {
+    const client = t.client();
+    const v1 = client.messaging.v1;
+    const trusthub = client.trusthub.v1;
+
+    // 2010 API
+    await client.availablePhoneNumbers("CA").local.list({ areaCode: 514, limit: 1 });
+    const number = await client.incomingPhoneNumbers.create({ areaCode: "206" });
+    await client.incomingPhoneNumbers.list();
+    await client.incomingPhoneNumbers(number.sid).fetch();
+    await client.incomingPhoneNumbers(number.sid).update({ friendlyName: "tour" });
+    const address = await client.addresses.create({
+      customerName: "Tour",
+      street: "1 Main St",
+      city: "Seattle",
+      region: "WA",
+      postalCode: "98101",
+      isoCountry: "US",
+    });
+    await client.addresses.list();
+    await client.addresses(address.sid).fetch();
+    await client.addresses(address.sid).update({ friendlyName: "tour" });
+
+    // Messaging v1 services and pools
+    const service = await v1.services.create({ friendlyName: "tour" });
+    await v1.services.list();
+    await v1.services(service.sid).fetch();
+    await v1.services(service.sid).update({ friendlyName: "tour 2" });
+    await v1.services(service.sid).phoneNumbers.create({ phoneNumberSid: number.sid });
+    await v1.services(service.sid).phoneNumbers.list();
+    await v1.services(service.sid).phoneNumbers(number.sid).fetch();
+    const message = await client.messages.create({
+      messagingServiceSid: service.sid,
+      to: "+12065550199",
+      body: "tour",
+    });
+    await client.messages.list();
+    await client.messages(message.sid).fetch();
+    await v1.usecases.fetch();
+
+    // IAM v1
+    const key = await client.iam.v1.newApiKey.create({ accountSid: ACCOUNT_SID });
+    await client.iam.v1.getApiKeys.list({ accountSid: ACCOUNT_SID });
+    await client.iam.v1.apiKey(key.sid).fetch();
+    await client.iam.v1.apiKey(key.sid).update({ friendlyName: "tour" });
+    await client.iam.v1.apiKey(key.sid).remove();
+
+    // Trust Hub v1: the ISV flow, then the reads and deletes
+    const { profile, document } = await draftCustomerProfile(t, client, "Tour");
+    await trusthub.customerProfiles.list();
+    await trusthub.customerProfiles(profile.sid).fetch();
+    const assignments = trusthub.customerProfiles(profile.sid).customerProfilesEntityAssignments;
+    const [firstAssignment] = await assignments.list();
+    await assignments(firstAssignment?.sid ?? "").fetch();
+    // Assignments change only in draft: remove one and put it back before submitting.
+    await assignments(firstAssignment?.sid ?? "").remove();
+    await assignments.create({ objectSid: firstAssignment?.objectSid ?? "" });
+    const evaluations = trusthub.customerProfiles(profile.sid).customerProfilesEvaluations;
+    const evaluation = await evaluations.create({ policySid: SECONDARY });
+    await evaluations.list();
+    await evaluations(evaluation.sid).fetch();
+    await trusthub.customerProfiles(profile.sid).update({ status: "pending-review" });
+    await admin(t, `/compliance/${profile.sid}/approve`);
+    const product = await approvedTrustProduct(t, client, profile.sid);
+    const draftProduct = await trusthub.trustProducts.create({
+      friendlyName: "tour draft",
+      email: "tour@example.com",
+      policySid: "RNb0d4771c2c98518d916a3d4cd70a8f8b",
+    });
+    const productAssignments = trusthub.trustProducts(
+      draftProduct.sid,
+    ).trustProductsEntityAssignments;
+    const productAssignment = await productAssignments.create({ objectSid: profile.sid });
+    await productAssignments.list();
+    await productAssignments(productAssignment.sid).fetch();
+    await productAssignments(productAssignment.sid).remove();
+    const productEvaluations = trusthub.trustProducts(product.sid).trustProductsEvaluations;
+    const [productEvaluation] = await productEvaluations.list();
+    await productEvaluations(productEvaluation?.sid ?? "").fetch();
+    await trusthub.trustProducts.list();
+    await trusthub.trustProducts(product.sid).fetch();
+    await trusthub.endUsers.list();
+    await trusthub.supportingDocuments.list();
+    await trusthub.supportingDocuments(document.sid).fetch();
+    await trusthub.supportingDocuments(document.sid).update({ friendlyName: "tour" });
+    await trusthub.policies.list();
+    await trusthub.policies(SECONDARY).fetch();
+
+    // Messaging v1: A2P 10DLC
+    const brand = await v1.brandRegistrations.create({
+      customerProfileBundleSid: profile.sid,
+      a2PProfileBundleSid: product.sid,
+    });
+    await v1.brandRegistrations.list();
+    await v1.brandRegistrations(brand.sid).fetch();
+    await admin(t, `/compliance/${brand.sid}/reject`, { reason: "tour" });
+    await v1.brandRegistrations(brand.sid).update();
+    await admin(t, `/compliance/${brand.sid}/approve`);
+    await v1.services(service.sid).usAppToPersonUsecases.fetch({ brandRegistrationSid: brand.sid });
+    const campaign = await v1
+      .services(service.sid)
+      .usAppToPerson.create({ brandRegistrationSid: brand.sid, ...CAMPAIGN });
+    await v1.services(service.sid).usAppToPerson.list();
+    await v1.services(service.sid).usAppToPerson(campaign.sid).fetch();
+    await admin(t, `/compliance/${campaign.sid}/approve`);
+    await v1
+      .services(service.sid)
+      .usAppToPerson(campaign.sid)
+      .update({ ...CAMPAIGN, ageGated: false, directLending: false });
+
+    // Deletes last
+    await v1.services(service.sid).usAppToPerson(campaign.sid).remove();
+    const spare = await trusthub.endUsers.create({
+      friendlyName: "spare",
+      type: "authorized_representative_2",
+    });
+    await trusthub.endUsers(spare.sid).fetch();
+    await trusthub.endUsers(spare.sid).update({ friendlyName: "spare 2" });
+    await trusthub.endUsers(spare.sid).remove();
+    await trusthub.supportingDocuments(document.sid).remove();
+    await trusthub.trustProducts(product.sid).update({ friendlyName: "tour" });
+    await trusthub.trustProducts(product.sid).remove();
+    await trusthub.customerProfiles(profile.sid).remove();
+    await v1.services(service.sid).phoneNumbers(number.sid).remove();
+    await v1.services(service.sid).remove();
+    await client.incomingPhoneNumbers(number.sid).remove();
+    await client.addresses(address.sid).remove();
+
+    const succeeded = new Set(
+      t.exchanges
+        .filter((e) => e.status !== null && e.status < 300)
+        .map((e) => e.operationId ?? ""),
+    );
+    const served = ROUTES.flatMap((r) => Object.values(r.operations).map((o) => o.operationId));
+    expect(served.filter((id) => !succeeded.has(id))).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -119,6 +119,47 @@ describe("state file", () => {
     });
     expect(await asKey.messaging.v1.services.list()).toEqual([]);
     await second.emulator.close();
+  });
+
+  it("US A2P 10DLC registrations survive a restart: the primary profile keeps its SID, a verified campaign still unblocks", async () => {
+    const file = join(dir, "a2p.json");
+    const first = await start({ stateFile: file });
+    const primary = first.emulator.state.compliance.primaryCustomerProfileSid;
+    const service = await first.client.messaging.v1.services.create({ friendlyName: "us" });
+    const number = await first.client.incomingPhoneNumbers.create({ areaCode: "206" });
+    await first.client.messaging.v1
+      .services(service.sid)
+      .phoneNumbers.create({ phoneNumberSid: number.sid });
+    const verified = await fetch(
+      `${first.emulator.baseUrl}/__emulator/messaging-services/${service.sid}/verified-campaign`,
+      { method: "POST" },
+    );
+    expect(verified.status).toBe(201);
+    await first.emulator.close();
+
+    const second = await start({ stateFile: file });
+    expect(second.emulator.state.compliance.primaryCustomerProfileSid).toBe(primary);
+    const [campaign] = await second.client.messaging.v1.services(service.sid).usAppToPerson.list();
+    expect(campaign?.campaignStatus).toBe("VERIFIED");
+    const sent = await second.client.messages.create({
+      messagingServiceSid: service.sid,
+      to: "+12065550123",
+      body: "still registered",
+    });
+    expect((await second.client.messages(sent.sid).fetch()).status).toBe("queued");
+    await second.emulator.close();
+  });
+
+  it("a state file written before API keys and A2P were modelled still loads", async () => {
+    const file = join(dir, "old.json");
+    const { emulator } = await start({});
+    const { apiKeys: _keys, compliance: _compliance, ...old } = emulator.state.emptySnapshot();
+    await emulator.close();
+    writeFileSync(file, JSON.stringify(old));
+    const reloaded = await start({ stateFile: file });
+    expect(reloaded.emulator.state.compliance.primaryCustomerProfileSid).toMatch(/^BU/);
+    expect(await reloaded.client.messaging.v1.brandRegistrations.list()).toEqual([]);
+    await reloaded.emulator.close();
   });
 
   it("a state file of another account is refused at start", async () => {

@@ -20,6 +20,7 @@ import { type Params, stringParam } from "../params";
 import { permissionProblem } from "../permissions";
 import { isSid, newSid } from "../sids";
 import { type ModelContext, timestamp } from "./context";
+import { RecordStore } from "./record-store";
 
 export type ApiKeyType = "main" | "standard" | "restricted";
 
@@ -114,8 +115,7 @@ function checkFriendlyName(name: string | undefined): string | null {
 }
 
 export class ApiKeyModel {
-  private readonly keys = new Map<string, ApiKeyRecord>();
-  private seq = 0;
+  private readonly keys = new RecordStore<ApiKeyRecord>();
 
   constructor(private readonly ctx: ModelContext) {}
 
@@ -186,7 +186,7 @@ export class ApiKeyModel {
   }
 
   list(): ApiKeyRecord[] {
-    return [...this.keys.values()];
+    return this.keys.values();
   }
 
   /** `POST /v1/Keys/{Sid}`: the name, and the policy of a restricted key. */
@@ -215,13 +215,11 @@ export class ApiKeyModel {
   }
 
   snapshot(): ApiKeyRecord[] {
-    return structuredClone([...this.keys.values()]);
+    return this.keys.snapshot();
   }
 
   restore(records: readonly ApiKeyRecord[]): void {
-    this.keys.clear();
-    for (const r of records) this.keys.set(r.sid, structuredClone(r));
-    this.seq = Math.max(0, ...records.map((r) => r.seq));
+    this.keys.restore(records);
   }
 
   private insert(fields: {
@@ -235,7 +233,7 @@ export class ApiKeyModel {
     const salt = randomBytes(16).toString("hex");
     const now = timestamp(this.ctx);
     const record: ApiKeyRecord = {
-      seq: ++this.seq,
+      seq: this.keys.nextSeq(),
       sid: fields.sid ?? newSid("SK"),
       accountSid: this.ctx.accountSid,
       friendlyName: fields.friendlyName,
@@ -246,7 +244,7 @@ export class ApiKeyModel {
       dateCreated: now,
       dateUpdated: now,
     };
-    this.keys.set(record.sid, record);
+    this.keys.add(record);
     this.ctx.changed();
     return { record, secret };
   }

@@ -12,7 +12,12 @@
  * - a message sent through a service without `From` is answered with status `accepted` and
  *   `from: null` (Twilio picks the sender after accepting); once picked, fetch and list show the
  *   sender and status `queued`. A message with an explicit `From` is `queued` from the start.
- *   The emulator delivers nothing, so statuses go no further than `queued`.
+ *   The emulator delivers nothing, so statuses go no further than `queued`;
+ * - a message from a US local (10DLC) number to a US number whose sender is not in a Messaging
+ *   Service with a VERIFIED US A2P campaign is accepted like any other (the create answers 201,
+ *   `queued`/`accepted`, no error), then fails: fetch and list show status `failed` with
+ *   `error_code` 30034, as Twilio reports carrier-blocked unregistered traffic (see
+ *   `compliance.ts`).
  *
  * Twilio's Messages list may lag the create (a message just sent can be missing from
  * `GET …/Messages.json` for a while; fetching it by SID works at once). `listLagMs` models that:
@@ -21,7 +26,7 @@
  */
 
 import { countSegments, MAX_BODY_LENGTH, smartEncode } from "../../sms/segments";
-import { TwilioError } from "../errors";
+import { ERROR_CODES, TwilioError } from "../errors";
 import { booleanParam, isE164, isHttpUrl, listParam, type Params, stringParam } from "../params";
 import { isSid, newSid } from "../sids";
 import { type ModelContext, timestamp } from "./context";
@@ -39,7 +44,10 @@ export interface MessageRecord {
   messagingServiceSid: string | null;
   /** True when Twilio picked the sender: the create response then says `accepted`, `from: null`. */
   senderPickedByService: boolean;
-  status: "queued";
+  status: "queued" | "failed";
+  /** Why the message failed (30034: unregistered US 10DLC traffic); null otherwise. */
+  errorCode?: number | null;
+  errorMessage?: string | null;
   numSegments: number;
   mediaUrls: string[];
   statusCallback: string | null;
@@ -71,6 +79,9 @@ export class MessageModel {
     private readonly ctx: ModelContext,
     private readonly phoneNumbers: PhoneNumberModel,
     private readonly services: MessagingServiceModel,
+    private readonly a2p: {
+      blocksUnregistered(sender: IncomingPhoneNumberRecord, to: string): boolean;
+    },
   ) {}
 
   send(params: Params): MessageRecord {
@@ -115,6 +126,7 @@ export class MessageModel {
       sender = this.services.chooseSender(service as MessagingServiceRecord, to);
     }
 
+    const blocked = this.a2p.blocksUnregistered(sender, to);
     const now = timestamp(this.ctx);
     const createdAtMs = this.ctx.now().getTime();
     const record: MessageRecord = {
@@ -126,7 +138,9 @@ export class MessageModel {
       body,
       messagingServiceSid: service?.sid ?? null,
       senderPickedByService: !from,
-      status: "queued",
+      status: blocked ? "failed" : "queued",
+      errorCode: blocked ? 30034 : null,
+      errorMessage: blocked ? ERROR_CODES[30034].title : null,
       numSegments: countSegments(smartEncoded ? smartEncode(body) : body).segments,
       mediaUrls,
       statusCallback,

@@ -147,6 +147,7 @@ export class MessagingServiceModel {
   private readonly pool = new Map<string, ServicePhoneNumberRecord>();
   private readonly sticky = new Map<string, Map<string, string>>();
   private readonly turns = new Map<string, number>();
+  private readonly deleteListeners: ((record: MessagingServiceRecord) => void)[] = [];
   private seq = 0;
 
   constructor(
@@ -209,7 +210,13 @@ export class MessagingServiceModel {
     }
     this.sticky.delete(record.sid);
     this.turns.delete(record.sid);
+    for (const listener of this.deleteListeners) listener(record);
     this.ctx.changed();
+  }
+
+  /** Called when a service is deleted (its US A2P campaign goes with it). */
+  onDelete(listener: (record: MessagingServiceRecord) => void): void {
+    this.deleteListeners.push(listener);
   }
 
   /** Adds a number to the sender pool (POST /v1/Services/{MG}/PhoneNumbers). */

@@ -40,3 +40,13 @@ export function formatNational(e164: string): string {
   const match = /^\+1(\d{3})(\d{3})(\d{4})$/.exec(e164);
   return match ? `(${match[1]}) ${match[2]}-${match[3]}` : e164;
 }
+
+/**
+ * A US local number: +1 with a geographic US area code (libphonenumber-js metadata). These are the
+ * "10DLC" numbers US carriers hold to A2P 10DLC registration; Canadian, toll-free and other +1
+ * countries' numbers are not.
+ */
+export function isUsLocalNumber(e164: string): boolean {
+  const areaCode = areaCodeOf(e164);
+  return areaCode !== undefined && countryOf(areaCode) === "US";
+}

@@ -1,9 +1,11 @@
 /**
  * The whole emulated account: the inventory of numbers for sale and the account's resources, wired
  * together (releasing a number takes it out of its service; a message picks its sender from a
- * service's pool). Tests may read and seed it directly; the server persists it as a snapshot.
+ * service's pool; a message from a US number fails with 30034 unless its service has a verified
+ * US A2P campaign). Tests may read and seed it directly; the server persists it as a snapshot.
  */
 import { ApiKeyModel, type ApiKeyRecord } from "./api-keys";
+import { ComplianceModel, type ComplianceSnapshot } from "./compliance";
 import type { ModelContext } from "./context";
 import { Inventory } from "./inventory";
 import { MessageModel, type MessageRecord } from "./messages";
@@ -25,6 +27,8 @@ export interface StateSnapshot {
   messages: MessageRecord[];
   /** API keys, secrets hashed (see models/api-keys.ts). */
   apiKeys?: ApiKeyRecord[];
+  /** US A2P 10DLC: addresses, Trust Hub, brands, campaigns (see models/compliance.ts). */
+  compliance?: ComplianceSnapshot;
 }
 
 export interface EmulatorStateOptions {
@@ -40,6 +44,7 @@ export class EmulatorState {
   readonly messagingServices: MessagingServiceModel;
   readonly messages: MessageModel;
   readonly apiKeys: ApiKeyModel;
+  readonly compliance: ComplianceModel;
   private readonly changeListeners: (() => void)[] = [];
 
   constructor(options: EmulatorStateOptions) {
@@ -55,7 +60,13 @@ export class EmulatorState {
     this.inventory = new Inventory(options.numbersPerAreaCode);
     this.phoneNumbers = new PhoneNumberModel(ctx, this.inventory);
     this.messagingServices = new MessagingServiceModel(ctx, this.phoneNumbers);
-    this.messages = new MessageModel(ctx, this.phoneNumbers, this.messagingServices);
+    this.compliance = new ComplianceModel(ctx, this.messagingServices);
+    this.messages = new MessageModel(
+      ctx,
+      this.phoneNumbers,
+      this.messagingServices,
+      this.compliance,
+    );
     this.apiKeys = new ApiKeyModel(ctx);
   }
 
@@ -74,6 +85,7 @@ export class EmulatorState {
       messaging: this.messagingServices.snapshot(),
       messages: this.messages.snapshot(),
       apiKeys: this.apiKeys.snapshot(),
+      compliance: this.compliance.snapshot(),
     };
   }
 
@@ -91,6 +103,7 @@ export class EmulatorState {
     this.messagingServices.restore(snapshot.messaging);
     this.messages.restore(snapshot.messages);
     this.apiKeys.restore(snapshot.apiKeys ?? []);
+    this.compliance.restore(snapshot.compliance);
   }
 
   /**

@@ -21,6 +21,9 @@ export function requireService(state: EmulatorState, sid: string, path: string) 
   return service;
 }
 
+/** Does the service have a VERIFIED US A2P campaign (`us_app_to_person_registered`)? */
+const registered = (state: EmulatorState, sid: string) => state.compliance.hasVerifiedCampaign(sid);
+
 const createService: Handler = (req, _groups, { state, render }) =>
   created(renderService(render, state.messagingServices.create(req.params)));
 
@@ -34,19 +37,20 @@ const listServices: Handler = (req, _groups, { state, render }) => {
       [],
       result,
       pageRequest.pageToken,
-      result.items.map((s) => renderService(render, s)),
+      result.items.map((s) => renderService(render, s, registered(state, s.sid))),
     ),
   );
 };
 
 const fetchService: Handler = (req, [sid = ""], { state, render }) =>
-  ok(renderService(render, requireService(state, sid, req.path)));
+  ok(renderService(render, requireService(state, sid, req.path), registered(state, sid)));
 
 const updateService: Handler = (req, [sid = ""], { state, render }) =>
   ok(
     renderService(
       render,
       state.messagingServices.update(requireService(state, sid, req.path), req.params),
+      registered(state, sid),
     ),
   );
 
