@@ -171,10 +171,11 @@ function operation(v: PlanViolation): string {
     return OPERATION_WORDS[v.type]?.[base] ?? op;
   }
   if (/^properties changed/.test(v.reason)) {
-    const fields = [...v.reason.matchAll(/[+~=-]{1,2}(\w+)\[/g)].map((m) => m[1]);
+    // Each change is <planned op><actual op><property>[values], e.g. "=~smsUrl[{…}]".
+    const fields = [...v.reason.matchAll(/(?:: |, )[+~=-]{2}(\w+)/g)].map((m) => m[1]);
     return `change${fields.length > 0 ? ` ${[...new Set(fields)].join(", ")} of` : ""}`;
   }
-  if (/unexpectedly not deleted/.test(v.reason)) return "keep (the plan deletes it)";
+  if (/unexpectedly not deleted/.test(v.reason)) return "skip the deletion of";
   return "change";
 }
 

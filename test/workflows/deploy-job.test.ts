@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN } from "../../src/emulator/auth";
+import { DEFAULT_AUTH_TOKEN } from "../../src/emulator/auth";
 import { digestOfReleaseSet } from "../../src/plan/release-digest";
 import { LOCAL_STACK_PASSPHRASE } from "../../src/pulumi/environment";
 import { headCommit } from "../../src/util/git";
@@ -21,6 +21,7 @@ import { createScratchDatabase, type ScratchDatabase } from "../db/scratch-postg
 import { type AccountsStack, createAccountsStack } from "../support/accounts-stack";
 import { THREE_ACCOUNTS } from "../support/accounts-yaml";
 import { runCommand } from "../support/run-command";
+import { environmentSecrets, readGithubOutput } from "./runner";
 import {
   type ApiKey,
   createRestrictedKey,
@@ -93,17 +94,6 @@ function writeAccounts(p: Proposal = {}): void {
   );
 }
 
-/** What an environment holds: the backend, its passphrase, the account and its key; the database. */
-function environmentSecrets(key: ApiKey): Record<string, string> {
-  return {
-    PULUMI_BACKEND_URL: `file://${stack.ws.stateDir}`,
-    PULUMI_CONFIG_PASSPHRASE: LOCAL_STACK_PASSPHRASE,
-    TWILIO_ACCOUNT_SID: DEFAULT_ACCOUNT_SID,
-    TWILIO_API_KEY: key.sid,
-    TWILIO_API_SECRET: key.secret,
-  };
-}
-
 interface StepRun {
   code: number;
   log: string;
@@ -148,12 +138,7 @@ async function runStep(step: WorkflowStep, values: Record<string, string>): Prom
   return {
     code: result.code,
     log: `${result.stdout}${result.stderr}`,
-    outputs: Object.fromEntries(
-      readFileSync(output, "utf8")
-        .split("\n")
-        .filter((line) => line.includes("="))
-        .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
-    ),
+    outputs: readGithubOutput(output),
     summary: readFileSync(summary, "utf8"),
   };
 }
@@ -163,7 +148,7 @@ async function planJob(): Promise<StepRun & { savedPlan: string }> {
   const savedPlan = join(mkdtempSync(join(dir, "plan-job-")), "saved-plan");
   const run = await runStep(planStep, {
     SAVED_PLAN_DIR: savedPlan,
-    ...environmentSecrets(deployKey),
+    ...environmentSecrets(stack, deployKey),
   });
   return { ...run, savedPlan };
 }
@@ -173,7 +158,7 @@ function applyInPlanJob(savedPlan: string, digest: string, key: ApiKey = deployK
     SAVED_PLAN_DIR: savedPlan,
     EXPECTED_DIGEST: digest,
     DATABASE_URL: db.url,
-    ...environmentSecrets(key),
+    ...environmentSecrets(stack, key),
   });
 }
 
@@ -304,7 +289,7 @@ describe("the deploy of a stack, run whole as the workflow runs it", () => {
       SAVED_PLAN_DIR: artifact,
       ALLOW_RELEASES: "true",
       DATABASE_URL: db.url,
-      ...environmentSecrets(releaseKey),
+      ...environmentSecrets(stack, releaseKey),
     };
     // A digest other than the one the plan job printed (and the reviewer approved) is refused.
     const wrong = await runStep(releaseStep, { ...releaseValues, EXPECTED_DIGEST: NO_RELEASES });
@@ -362,7 +347,7 @@ describe("the deploy of a stack, run whole as the workflow runs it", () => {
       const values: Record<string, string> = {
         DEPLOY_REF: "refs/heads/feature/x",
         SAVED_PLAN_DIR: join(dir, "never"),
-        ...environmentSecrets(deployKey),
+        ...environmentSecrets(stack, deployKey),
         ...(step === applyStep ? { EXPECTED_DIGEST: NO_RELEASES, DATABASE_URL: db.url } : {}),
       };
       const run = await runStep(step, values);
@@ -378,7 +363,7 @@ describe("the deploy of a stack, run whole as the workflow runs it", () => {
       SAVED_PLAN_DIR: join(dir, "never"),
       EXPECTED_DIGEST: NO_RELEASES,
       DATABASE_URL: "",
-      ...environmentSecrets(deployKey),
+      ...environmentSecrets(stack, deployKey),
     });
     expect(run.code).toBe(1);
     expect(run.log).toBe(

@@ -12,14 +12,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_ACCOUNT_SID } from "../../src/emulator/auth";
 import { OPERATION_PERMISSIONS } from "../../src/emulator/permissions";
-import { LOCAL_STACK_PASSPHRASE } from "../../src/pulumi/environment";
 import { repoRoot } from "../../src/util/repo-root";
 import { type AccountsStack, createAccountsStack } from "../support/accounts-stack";
 import { accountsYaml, THREE_ACCOUNTS } from "../support/accounts-yaml";
 import { runCommand } from "../support/run-command";
 import { fakeGitHub, runGitHubScript, WORKFLOW_BOT } from "./fake-github";
+import { environmentSecrets, readGithubOutput } from "./runner";
 import { type ApiKey, createRestrictedKey, PLAN_KEY_POLICY } from "./twilio-keys";
 import { readWorkflow, stepOf, WORKFLOW_DIR } from "./workflows";
 
@@ -92,15 +91,6 @@ interface JobRun {
   comment: string;
 }
 
-function readOutputs(file: string): Record<string, string> {
-  return Object.fromEntries(
-    readFileSync(file, "utf8")
-      .split("\n")
-      .filter((line) => line.includes("="))
-      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
-  );
-}
-
 /** The variables the workflow gives a step: its own and the workflow's, no more, no fewer. */
 function stepEnv(step: typeof planStep, values: Record<string, string>): Record<string, string> {
   const env = { STACK: stack.stack, ACCOUNTS_FILES: "", APPROVAL_LABEL: LABEL, ...values };
@@ -109,16 +99,8 @@ function stepEnv(step: typeof planStep, values: Record<string, string>): Record<
   return env;
 }
 
-/** Credentials the `preview` environment holds: the read-only key, the backend, its passphrase. */
-function previewSecrets(key: ApiKey = planKey): Record<string, string> {
-  return {
-    PULUMI_BACKEND_URL: `file://${stack.ws.stateDir}`,
-    PULUMI_CONFIG_PASSPHRASE: LOCAL_STACK_PASSPHRASE,
-    TWILIO_ACCOUNT_SID: DEFAULT_ACCOUNT_SID,
-    TWILIO_API_KEY: key.sid,
-    TWILIO_API_SECRET: key.secret,
-  };
-}
+/** What the `preview` environment holds: the read-only key, the backend, its passphrase. */
+const previewSecrets = () => environmentSecrets(stack, planKey);
 
 /** The shell of the plan step, with the environment a runner gives it. */
 function runPlanShell(env: Record<string, string>, githubOutput: string, summary: string) {
@@ -163,7 +145,7 @@ async function runPlanJob(
     ...previewSecrets(),
   });
   const result = await runPlanShell(env, files.output, files.summary);
-  const outputs = readOutputs(files.output);
+  const outputs = readGithubOutput(files.output);
 
   if (outputs.comment) {
     await runGitHubScript(
