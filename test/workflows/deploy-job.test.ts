@@ -5,7 +5,8 @@
  * the Twilio emulator, restricted keys made through the emulator's IAM API (the deploy key of the
  * `<stack>` environment, the release key of `<stack>-releases`) and a real PostgreSQL scratch
  * database. A plan with a release goes through the releases job as the workflow hands it over: the
- * saved plan of the first job is the artifact the second one downloads.
+ * saved plan of the first job is the artifact the second one downloads. Invariant 8 (design.md),
+ * the deploy's side, tested here by name.
  */
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -190,7 +191,7 @@ function savedPlanText(savedPlan: string): string {
     .join("\n");
 }
 
-describe("the deploy of a stack, run whole as the workflow runs it", () => {
+describe("invariant 8, a deploy does only what a person approved: the deploy of a stack, run whole as the workflow runs it", () => {
   it("plans with a saved plan and applies it in the same job when it releases nothing, then migrates and syncs", async () => {
     writeAccounts();
     const plan = await planJob();

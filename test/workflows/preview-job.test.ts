@@ -5,7 +5,7 @@
  * a stand-in for GitHub's API), each with exactly the variables the workflow gives it. Against a
  * real stack on the Twilio emulator, with a read-only restricted key made through the emulator's
  * IAM API, as the `preview` environment holds it (the stack's backend stands in for
- * PULUMI_BACKEND_URL).
+ * PULUMI_BACKEND_URL). Invariant 8 (design.md), the pull request's side, tested here by name.
  */
 import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -326,7 +326,7 @@ describe("the pull-request plan job, run as the workflow runs it", () => {
   });
 });
 
-describe("the plan job's read-only key, used to deploy", () => {
+describe("invariant 8, pull-request code holds no key that can write: the plan job's key, used to deploy", () => {
   it("fails at the first write, naming the missing permission first, and changes nothing in Twilio", async () => {
     stack.writeAccounts(accountsYaml([{ ...A, numberRelease: true }, B]));
     const before = JSON.stringify(stack.emulator.state.snapshot());
