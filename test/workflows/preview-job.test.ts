@@ -329,6 +329,11 @@ describe("the pull-request plan job, run as the workflow runs it", () => {
 describe("invariant 8, pull-request code holds no key that can write: the plan job's key, used to deploy", () => {
   it("fails at the first write, naming the missing permission first, and changes nothing in Twilio", async () => {
     stack.writeAccounts(accountsYaml([{ ...A, numberRelease: true }, B]));
+    // One write to make: the release (the drift the plan test made in the console is put back by
+    // hand, so the engine has no second write to send in parallel).
+    const services = await stack.twilio.messaging.v1.services.list();
+    const serviceOfB = services.find((s) => s.friendlyName.startsWith(B.name));
+    await stack.twilio.messaging.v1.services(serviceOfB?.sid ?? "").update({ stickySender: true });
     const before = JSON.stringify(stack.emulator.state.snapshot());
     const since = stack.emulator.requestLog.entries().length;
     const inherited = { ...process.env };
