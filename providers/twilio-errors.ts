@@ -143,8 +143,30 @@ export function isTwilioOperationError(error: unknown): error is TwilioOperation
   );
 }
 
+/** Twilio's code for a call a restricted API key's policy does not allow. */
+const MISSING_PERMISSION = 70051;
+
+/**
+ * A restricted key's refusal, reason first: the permission it lacks (Twilio's message names it as
+ * "required permission twilio/…/… is missing"; written here with its leading slash, as policies
+ * spell it), then what was being done. Twilio answers it before doing anything.
+ */
+function missingPermissionError(action: string, error: TwilioRestError): TwilioOperationError {
+  const named = error.message?.match(/required permission (\S+) is missing/)?.[1];
+  const permission = named ? `/${named.replace(/^\//, "")}` : "(not named by Twilio)";
+  const parts = [
+    `missing Twilio permission ${permission}: the restricted API key in TWILIO_API_KEY does not allow it, so could not ${action} (Twilio error ${MISSING_PERMISSION}, HTTP ${error.status}; Twilio changed nothing)`,
+    "hint: a read-only key (the pull-request plan's) cannot deploy; deploy with a key whose policy holds this permission (docs/workflows.md lists each job's)",
+    error.moreInfo ? `see ${error.moreInfo}` : undefined,
+  ];
+  return twilioOperationError(parts.filter(Boolean).join("; "), MISSING_PERMISSION, error.status);
+}
+
 /** Wraps a failure of `action` (e.g. "buy a number in area code 514") into an actionable error. */
 export function describeTwilioFailure(action: string, error: unknown): TwilioOperationError {
+  if (isTwilioRestError(error) && error.code === MISSING_PERMISSION) {
+    return missingPermissionError(action, error);
+  }
   if (isTwilioRestError(error) && isTwilioShaped(error)) {
     const code = error.code as number;
     const hint = HINTS[code] ?? statusHint(error.status);

@@ -1,15 +1,18 @@
 /**
- * `npm run plan -- --stack NAME [--accounts FILE…] [--format markdown|text|json] [--from-json FILE]`:
- * what a deployment of the stack would do, per customer account, from the real
- * `pulumi preview --json` (src/plan/). Exit codes: 0 a plan without releases or deletions, 3 a plan
- * with any, 1 an error, 2 a usage error. See docs/plan.md.
+ * `npm run plan -- --stack NAME [--accounts FILE…] [--format markdown|text|json] [--from-json FILE]
+ * [--save-plan DIR]`: what a deployment of the stack would do, per customer account, from the real
+ * `pulumi preview --json` (src/plan/), optionally saved for `npm run apply`. Exit codes: 0 a plan
+ * without releases or deletions, 3 a plan with any, 1 an error, 2 a usage error. See docs/plan.md.
  */
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { buildPlan, type Plan } from "../plan/model";
 import { parsePreviewJson } from "../plan/preview-json";
 import { renderJson, renderMarkdown, renderText } from "../plan/render";
 import { runPreview } from "../plan/run-preview";
+import { clearSavedPlan, SAVED_PLAN_FILES, writeSavedPlan } from "../plan/saved-plan";
 import { LOCAL_STACK, WrapperUsageError } from "../pulumi/backend";
+import { headCommit } from "../util/git";
 import { repoRoot } from "../util/repo-root";
 import { defineCommand, EXIT, main, resolvePath, UsageError } from "./command";
 import { localTwilioEnvironment } from "./local-twilio";
@@ -19,7 +22,8 @@ const USAGE = `Usage: npm run plan -- --stack <name> [options]
 Runs the real \`pulumi preview --json\` of the stack and shows, per customer account, the numbers
 to buy, adopt or release, the Messaging Services to create, update or delete, the attachments and
 webhooks that change, and the monthly cost delta. Releases and deletions come first, in a warning
-block. Makes no Twilio call and changes nothing.
+block, with their digest (what an approval is bound to). Reads Twilio (the refresh) and changes
+nothing there.
 
 Options:
   --stack <name>         the stack to preview ("local": the stack npm start made, .local/)
@@ -32,13 +36,17 @@ Options:
                          show in the plan; the default for every stack but "local"
   --no-refresh           plan from the stored state only (no Twilio read); the default for
                          "local", whose emulator runs only while npm start does
+  --save-plan <dir>      also save the plan in <dir> for \`npm run apply -- --plan <dir>\`:
+                         plan.md, plan.json, Pulumi's update plan (update-plan.json) and
+                         saved-plan.json (stack, commit, releases digest); no secret in any
   -h, --help             show this help
 
 Backend: PULUMI_BACKEND_URL with your PULUMI_CONFIG_PASSPHRASE(_FILE) or secrets provider, or the
 local backend .local/pulumi-state (as npm run pulumi).
-Twilio credentials: TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (the refresh reads Twilio; the
-preview itself changes nothing there). For "local", unset ones are the emulator's (its test
-credentials, TWILIO_BASE_URL http://127.0.0.1:4010).
+Twilio credentials: TWILIO_ACCOUNT_SID with TWILIO_API_KEY and TWILIO_API_SECRET (a read-only
+restricted key is enough: docs/workflows.md) or TWILIO_AUTH_TOKEN. The refresh reads Twilio; the
+preview changes nothing there. For "local", unset ones are the emulator's (its test credentials,
+TWILIO_BASE_URL http://127.0.0.1:4010).
 
 Exit codes: 0 a plan without releases or deletions (or no changes), 3 a plan that releases a
 number or deletes a Messaging Service or an attachment, 1 an error (e.g. invalid YAML), 2 usage.
@@ -76,6 +84,7 @@ export const planCommand = defineCommand({
     "from-json": { type: "string" },
     refresh: { type: "boolean" },
     "no-refresh": { type: "boolean" },
+    "save-plan": { type: "string" },
   },
   // `--accounts a.yaml b.yaml` reads as two files, like `--accounts a.yaml --accounts b.yaml`.
   positionals: true,
@@ -101,10 +110,16 @@ export const planCommand = defineCommand({
     if (fromJson !== undefined && (values.refresh || values["no-refresh"])) {
       throw new UsageError("--refresh and --no-refresh need a preview to run (not --from-json)");
     }
+    if (fromJson !== undefined && values["save-plan"] !== undefined) {
+      throw new UsageError("--save-plan needs a preview to run (not --from-json)");
+    }
+    if (values["save-plan"] === "") throw new UsageError("--save-plan needs a directory");
     if (values.stack !== undefined && !/^[\w./-]+$/.test(values.stack)) {
       throw new UsageError(`--stack expects a stack name, got '${values.stack}'`);
     }
 
+    const saveDir =
+      values["save-plan"] !== undefined ? resolvePath(io, values["save-plan"]) : undefined;
     let text: string;
     let source: string;
     if (fromJson !== undefined) {
@@ -120,6 +135,7 @@ export const planCommand = defineCommand({
     } else {
       const stack = values.stack as string;
       source = `pulumi preview --json of stack ${stack}`;
+      if (saveDir !== undefined) clearSavedPlan(saveDir);
       let run: Awaited<ReturnType<typeof runPreview>>;
       try {
         run = await runPreview({
@@ -131,6 +147,9 @@ export const planCommand = defineCommand({
           refresh: values.refresh ?? (values["no-refresh"] ? false : stack !== LOCAL_STACK),
           // The stack `local` deploys to the emulator: its URL and credentials unless set.
           ...(stack === LOCAL_STACK ? { env: localTwilioEnvironment(io.env) } : {}),
+          ...(saveDir !== undefined
+            ? { savePlan: join(saveDir, SAVED_PLAN_FILES.updatePlan) }
+            : {}),
           log: (line) => io.err(`[plan] ${line}\n`),
         });
       } catch (error) {
@@ -161,6 +180,21 @@ export const planCommand = defineCommand({
     }
     io.out(render(plan, format));
     const code = exitCodeOf(plan);
+    if (saveDir !== undefined) {
+      const saved = writeSavedPlan(saveDir, {
+        stack: plan.stack,
+        commit: headCommit(),
+        plan,
+        markdown: render(plan, "markdown"),
+        json: render(plan, "json"),
+        appliable: code !== EXIT.failure,
+      });
+      io.err(
+        saved
+          ? `[plan] saved in ${saveDir} (commit ${saved.commit ?? "unknown"}, releases digest ${saved.releaseDigest}); apply it with npm run apply -- --plan ${saveDir}\n`
+          : `[plan] the plan and its errors are in ${saveDir}; there is no update plan to apply\n`,
+      );
+    }
     if (code === EXIT.failure) {
       // Reason first: the program's own messages (file:line:column for invalid YAML), then context.
       io.err(

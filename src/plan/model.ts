@@ -1,7 +1,11 @@
 /**
  * The plan room (src/plan/): what a deployment of a stack would do, per customer account, from the
  * real `pulumi preview --json` (run-preview.ts runs it, preview-json.ts reads it, this file builds
- * the model, describe.ts and render.ts put it in words for a pull request or a terminal).
+ * the model, describe.ts and render.ts put it in words for a pull request or a terminal), and what
+ * binds a deployment to it: the digest of its releases (release-digest.ts), the pull request's
+ * approval of them (approval.ts), the plan saved with Pulumi's update plan (saved-plan.ts) and its
+ * apply, which does nothing the plan does not hold (apply.ts, plan-violations.ts), and which files
+ * a deployment reads (deploy-inputs.ts).
  *
  * Imports src/pulumi (to run the preview), src/config (to read JSON input) and src/util. Never the
  * emulator or the sender: whoever starts an emulator (npm start, tests, the plan command for the

@@ -17,6 +17,7 @@ import {
   webhookOwner,
 } from "./describe";
 import { hasChanges, type Plan } from "./model";
+import { releaseDigest, releaseSet } from "./release-digest";
 
 /** GitHub refuses a comment longer than this (characters). */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -29,6 +30,12 @@ export const MARKDOWN_BUDGET = 60_000;
 const OPEN_ACCOUNTS = 10;
 /** The warning block may take at most this much of the budget; the rest is summarised. */
 const WARNING_BUDGET = 25_000;
+
+/**
+ * The hidden line that carries the releases digest in the Markdown (release-digest.ts), so the
+ * pull-request job can read back which set a comment showed (approval.ts).
+ */
+export const RELEASE_DIGEST_MARKER = "twilio-messaging-release-digest";
 
 const MARKDOWN_STYLE: Style = {
   code: (text) => (text.includes("`") ? `\`\` ${text} \`\`` : `\`${text}\``),
@@ -70,7 +77,13 @@ export function renderMarkdown(plan: Plan, options: RenderOptions = {}): string 
           `> - … and ${plural(n, "more account", GROUPED)} with releases or deletions: see the full plan${hint(options)}`,
       ),
     );
-    out.push("");
+    const digest = releaseDigest(plan);
+    out.push(
+      ">",
+      `> Releases digest: ${s.code(digest)} (an approval holds for exactly this list)`,
+      `<!-- ${RELEASE_DIGEST_MARKER}:${digest} -->`,
+      "",
+    );
   }
   out.push(summaryLine(plan), "", costLine(plan, s), "");
   const areaCodes = Object.entries(plan.buysByAreaCode).sort(([a], [b]) => a.localeCompare(b));
@@ -122,7 +135,8 @@ export function renderText(plan: Plan): string {
   }
   if (plan.destructive.length > 0) {
     out.push(`!!! ${destructiveHeadline(plan)}`);
-    out.push(...destructiveLines(plan, s).map((l) => `!!!   ${l}`), "");
+    out.push(...destructiveLines(plan, s).map((l) => `!!!   ${l}`));
+    out.push(`!!! releases digest: ${releaseDigest(plan)}`, "");
   }
   out.push(summaryLine(plan), costLine(plan, s));
   for (const account of plan.accounts) {
@@ -134,7 +148,8 @@ export function renderText(plan: Plan): string {
 
 /**
  * The plan as JSON for programs: the model, with each webhook's owner and each destructive change
- * in the warning block's words, plus the exit code `npm run plan` gives it.
+ * in the warning block's words, the releases digest and the set it is computed from
+ * (release-digest.ts), plus the exit code `npm run plan` gives it.
  */
 export function renderJson(plan: Plan, exitCode: number): string {
   const json = {
@@ -153,6 +168,8 @@ export function renderJson(plan: Plan, exitCode: number): string {
       accountName: d.accountName,
       what: describeDestructive(d, TEXT_STYLE),
     })),
+    releaseSet: releaseSet(plan),
+    releaseDigest: releaseDigest(plan),
     exitCode,
   };
   return `${JSON.stringify(json, null, 2)}\n`;

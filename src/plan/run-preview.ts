@@ -14,6 +14,9 @@
  * Accounts override: `pulumi preview --config` would save the value into the stack's config file,
  * so the override goes into a temporary copy of that file passed with `--config-file`; the stack's
  * own file is never written (docs/plan.md).
+ *
+ * Saved plan: `savePlan` also writes Pulumi's update plan (`--save-plan`, which the pinned CLI
+ * 3.248 offers behind PULUMI_EXPERIMENTAL=true), for `pulumi up --plan` (saved-plan.ts, apply.ts).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -38,6 +41,8 @@ export interface PreviewRequest {
   refresh?: boolean;
   /** Extra environment: Twilio's URL and credentials when not the process's own (npm start's emulator). */
   env?: NodeJS.ProcessEnv;
+  /** Also save Pulumi's update plan to this file (`pulumi preview --save-plan`). */
+  savePlan?: string;
 }
 
 export interface PreviewRun {
@@ -86,7 +91,9 @@ export async function runPreview(request: PreviewRequest): Promise<PreviewRun> {
   const tempDir = mkdtempSync(join(tmpdir(), "plan-"));
   const args = ["preview", "--json", "--stack", request.stack];
   if (request.refresh) args.push("--refresh");
+  if (request.savePlan) args.push("--save-plan", request.savePlan);
   const env = { ...stackEnvironment(request.stack, args), ...request.env };
+  if (request.savePlan) env.PULUMI_EXPERIMENTAL = "true";
   if (request.accounts && request.accounts.length > 0) {
     args.push(
       "--config-file",

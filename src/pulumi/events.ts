@@ -6,8 +6,8 @@ import { readFileSync, rmSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { PulumiWorkspace } from "./environment";
-import { PulumiCommandError, type PulumiResult, type RunOptions, runPulumi } from "./run";
+import { type PulumiWorkspace, pulumiEnvironment } from "./environment";
+import { PulumiCommandError, type PulumiResult, type RunOptions, runPulumiIn } from "./run";
 
 /** One engine event of `--event-log` (the subset our callers read). */
 export interface EngineEvent {
@@ -30,15 +30,25 @@ export interface StepMetadata {
  * Runs a Pulumi operation with `--event-log` and returns its events along with the output, so
  * callers can assert which steps (create/update/replace/delete) the engine took.
  */
-export async function runPulumiWithEvents(
+export function runPulumiWithEvents(
   ws: PulumiWorkspace,
+  args: string[],
+  options: RunOptions = {},
+): Promise<PulumiResult & { events: EngineEvent[] }> {
+  return runPulumiInWithEvents(pulumiEnvironment(ws), ws.projectDir, args, options);
+}
+
+/** runPulumiWithEvents with an environment made by the caller (backend.ts's, for a person's stack). */
+export async function runPulumiInWithEvents(
+  env: NodeJS.ProcessEnv,
+  projectDir: string,
   args: string[],
   options: RunOptions = {},
 ): Promise<PulumiResult & { events: EngineEvent[] }> {
   const dir = await mkdtemp(join(tmpdir(), "pulumi-events-"));
   const eventLog = join(dir, "events.jsonl");
   try {
-    const result = await runPulumi(ws, [...args, "--event-log", eventLog], options);
+    const result = await runPulumiIn(env, projectDir, [...args, "--event-log", eventLog], options);
     return { ...result, events: readEventLog(eventLog) };
   } catch (error) {
     if (error instanceof PulumiCommandError) {

@@ -1,6 +1,6 @@
 /**
  * The util room (src/util/): small helpers that know nothing of Twilio or Pulumi (the repository
- * root, backoff, process liveness, counting words). Imports nothing else of the project; every
+ * root, what git says about it, backoff, process liveness, counting words). Imports nothing else of the project; every
  * room may import it.
  *
  * The project's root directory (where package.json, Pulumi.yaml and .local/ are), found from this

@@ -7,11 +7,14 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adoptCommand } from "../../src/cli/adopt";
+import { applyCommand } from "../../src/cli/apply";
 import { type AnyCommand, invocationDir, runCommand } from "../../src/cli/command";
 import { dbGenerateCommand } from "../../src/cli/db-generate";
 import { dbMigrateCommand } from "../../src/cli/db-migrate";
 import { emulatorCommand } from "../../src/cli/emulator";
 import { planCommand } from "../../src/cli/plan";
+import { planApprovalCommand } from "../../src/cli/plan-approval";
+import { planNeededCommand } from "../../src/cli/plan-needed";
 import { pulumiCommand } from "../../src/cli/pulumi";
 import { schemaCommand } from "../../src/cli/schema";
 import { sendCommand } from "../../src/cli/send";
@@ -28,6 +31,9 @@ import { numberSid, seedRow } from "../sync/fixtures";
 const COMMANDS: Record<string, AnyCommand> = {
   validate: validateCommand,
   plan: planCommand,
+  "plan:approval": planApprovalCommand,
+  "plan:needed": planNeededCommand,
+  apply: applyCommand,
   sync: syncCommand(),
   send: sendCommand,
   adopt: adoptCommand(),

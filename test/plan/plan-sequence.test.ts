@@ -256,6 +256,21 @@ describe("npm run plan through a stack's life", () => {
       `- RELEASE number \`main\` (\`${number?.phoneNumber}\`, \`${number?.sid}\`) · -$1.15/month\n`,
     );
     expect(result.stderr).toContain("this plan releases or deletes: 3 change(s) (exit 3)");
+    // The digest an approval is bound to: in the warning block, hidden for the workflow, in JSON
+    // with the set it is computed from, and in the text.
+    const json = JSON.parse((await planFrom(file, "json")).stdout);
+    expect(json.releaseSet).toEqual([
+      `account ${A.id} attachment main detach ${number?.phoneNumber}`,
+      `account ${A.id} messaging-service delete ${a?.messagingServiceSid}`,
+      `account ${A.id} number main release ${number?.sid}`,
+    ]);
+    expect(json.releaseDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(result.stdout).toContain(
+      `>\n> Releases digest: \`${json.releaseDigest}\` (an approval holds for exactly this list)\n<!-- twilio-messaging-release-digest:${json.releaseDigest} -->\n`,
+    );
+    expect((await planFrom(file, "text")).stdout).toContain(
+      `!!! releases digest: ${json.releaseDigest}\n`,
+    );
     await upAsPreviewed(steps);
   });
 

@@ -106,4 +106,25 @@ describe("errors from Twilio and from what stands in front of it", () => {
     expect(described.twilioCode).toBe(20404);
     expect(isRetryable(error)).toBe(false);
   });
+
+  it("puts a restricted key's missing permission first (70051), and does not retry it", async () => {
+    answer = {
+      status: 401,
+      type: "application/json",
+      body: JSON.stringify({
+        code: 70051,
+        message:
+          "Authorization Error: required permission twilio/phone-numbers/active-numbers/read is missing",
+        more_info: "https://www.twilio.com/docs/errors/70051",
+        status: 401,
+      }),
+    };
+    const error = await sdkFailure();
+    const described = describeTwilioFailure("fetch number", error);
+    expect(described.message).toBe(
+      "missing Twilio permission /twilio/phone-numbers/active-numbers/read: the restricted API key in TWILIO_API_KEY does not allow it, so could not fetch number (Twilio error 70051, HTTP 401; Twilio changed nothing); hint: a read-only key (the pull-request plan's) cannot deploy; deploy with a key whose policy holds this permission (docs/workflows.md lists each job's); see https://www.twilio.com/docs/errors/70051",
+    );
+    expect(described.twilioCode).toBe(70051);
+    expect(isRetryable(error)).toBe(false);
+  });
 });

@@ -4,12 +4,12 @@
  * shell commands.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../src/util/repo-root";
-import { readWorkflow, workflowFiles } from "./workflows";
+import { readWorkflow, stepsOf, workflowFiles } from "./workflows";
 
 let actionlint: string;
 
@@ -36,8 +36,12 @@ function lint(files: string[]) {
 describe("GitHub Actions workflows", () => {
   const files = workflowFiles();
 
-  it("exist: the pull-request plan and the deploy on main", () => {
-    expect(files.map((f) => f.split("/").pop()).sort()).toEqual(["deploy.yml", "plan.yml"]);
+  it("exist: the pull-request plan, the deploy on main and its per-stack workflow", () => {
+    expect(files.map((f) => f.split("/").pop()).sort()).toEqual([
+      "deploy-stack.yml",
+      "deploy.yml",
+      "plan.yml",
+    ]);
   });
 
   it("pass actionlint v1.7.12 with no finding", () => {
@@ -63,31 +67,36 @@ describe("GitHub Actions workflows", () => {
 
   it("pin every action to a full commit SHA", () => {
     const uses = files.flatMap((file) =>
-      Object.values(readWorkflow(file).jobs).flatMap((job) =>
-        job.steps.flatMap((step) => (step.uses ? [step.uses] : [])),
-      ),
+      stepsOf(readWorkflow(file)).flatMap((step) => (step.uses ? [step.uses] : [])),
     );
     expect(uses.length).toBeGreaterThan(0);
     for (const ref of uses) expect(ref).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
   });
 
-  it("run Node 22 or 24", () => {
-    const versions = files.flatMap((file) =>
-      Object.values(readWorkflow(file).jobs).flatMap((job) =>
-        job.steps
-          .filter((step) => step.uses?.startsWith("actions/setup-node@"))
-          .map((step) => String(step.with?.["node-version"])),
-      ),
+  it("run Node 22 or 24 in every job that runs steps", () => {
+    const jobs = files.flatMap((file) =>
+      Object.values(readWorkflow(file).jobs).filter((job) => job.steps !== undefined),
     );
-    expect(versions).toHaveLength(files.length);
-    for (const version of versions) expect(["22", "24"]).toContain(version);
+    expect(jobs).toHaveLength(3); // plan; deploy-stack's plan and releases
+    for (const job of jobs) {
+      const setup = job.steps?.filter((step) => step.uses?.startsWith("actions/setup-node@"));
+      expect(setup).toHaveLength(1);
+      expect(["22", "24"]).toContain(String(setup?.[0]?.with?.["node-version"]));
+    }
   });
 
   it("pass secrets to commands through env only, never inline in a shell command", () => {
     for (const file of files) {
-      for (const job of Object.values(readWorkflow(file).jobs)) {
-        for (const step of job.steps) expect(step.run ?? "").not.toContain("secrets.");
+      for (const step of stepsOf(readWorkflow(file))) {
+        expect(step.run ?? "").not.toContain("secrets.");
+        expect(String(step.with?.script ?? "")).not.toContain("secrets.");
       }
+    }
+  });
+
+  it("never hand the Twilio auth token to a job: API keys only, read-only for pull requests", () => {
+    for (const file of files) {
+      expect(readFileSync(file, "utf8"), file).not.toContain("TWILIO_AUTH_TOKEN");
     }
   });
 });
