@@ -123,6 +123,8 @@ it.each([
     // Never removed by a waiter: what wrote it is unknown.
     expect(readFileSync(lockFile, "utf8")).toBe(content);
   },
+  // A waiter that ignored its deadline would hang here: fail in 10 s, not at the 5-minute default.
+  10_000,
 );
 
 it("gives up after its timeout naming the holder", async () => {
