@@ -7,6 +7,11 @@
  *   identifies the number (area code, adopted SID) is refused by `check`.
  * - `delete` refuses to release a number that is not marked `release: true`; a marked number is
  *   released by `update`, and the resource stays in state as a tombstone (`released: true`).
+ * - Only Twilio's own not-found (20404) means a number is gone (design.md invariant 9). A refresh
+ *   that finds it gone keeps it in the state, with its SID and phone number, marked `gone`; the
+ *   next `up` decides with the YAML: a declared release is then done (the case of a run killed
+ *   after Twilio released the number, before the state recorded it), a number still declared
+ *   active stops the run with what to do (docs/providers.md, "A number gone from Twilio").
  * - Buying is idempotent across crashes: the number is bought with a marker in its friendly name,
  *   and `create` adopts a number carrying its marker before it buys (creation-markers.ts).
  */
@@ -59,6 +64,12 @@ export type PhoneNumberOutputs = PhoneNumberInputs & {
   voiceMethod?: string;
   /** True once the number has been released (a tombstone: nothing is left in Twilio). */
   released: boolean;
+  /**
+   * Twilio said at the last refresh that the number no longer exists (20404), before the state
+   * recorded a release: released by a run that was killed before it could record it, or outside
+   * this stack. Kept so its SID and phone number are not lost; `diff` decides what it means.
+   */
+  gone?: boolean;
 };
 
 const WEBHOOK_FIELDS = ["smsUrl", "voiceUrl", "statusCallback"] as const;
@@ -194,27 +205,49 @@ async function buyOnce(inputs: PhoneNumberInputs): Promise<IncomingPhoneNumberIn
   });
 }
 
-async function findAdopted(inputs: PhoneNumberInputs): Promise<IncomingPhoneNumberInstance> {
+/** The number to adopt as Twilio holds it; undefined when Twilio says the account has no such number. */
+async function findAdopted(
+  inputs: PhoneNumberInputs,
+): Promise<IncomingPhoneNumberInstance | undefined> {
   const { client } = twilioSession();
   if (inputs.adoptSid) {
     const sid = inputs.adoptSid;
-    return twilioCall(`adopt ${describe(inputs)} (${sid})`, () =>
-      client.incomingPhoneNumbers(sid).fetch(),
-    );
+    try {
+      return await client.incomingPhoneNumbers(sid).fetch();
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw describeTwilioFailure(`adopt ${describe(inputs)} (${sid})`, error);
+    }
   }
   const phoneNumber = inputs.adoptPhoneNumber ?? "";
   const found = await twilioCall(`adopt ${describe(inputs)} (${phoneNumber})`, () =>
     client.incomingPhoneNumbers.list({ phoneNumber, limit: 1 }),
   );
-  const number = found[0];
-  if (!number) {
-    throw twilioOperationError(
-      `could not adopt ${describe(inputs)}: ${phoneNumber} is not a number of this Twilio account; hint: check the number, or buy one with areaCode`,
-      20404,
-      404,
-    );
-  }
-  return number;
+  return found[0];
+}
+
+function notInAccount(inputs: PhoneNumberInputs): Error {
+  const which = inputs.adoptSid ?? inputs.adoptPhoneNumber ?? "";
+  return twilioOperationError(
+    `could not adopt ${describe(inputs)}: ${which} is not a number of this Twilio account (Twilio error 20404); hint: check the ${inputs.adoptSid ? "SID" : "number"}, or buy one with areaCode`,
+    20404,
+    404,
+  );
+}
+
+/**
+ * Why `up` stops on a number that is gone from Twilio while the YAML still declares it active: a
+ * released number cannot be bought back, and buying another one would change the customer's
+ * number without anyone having decided it.
+ */
+function goneButDeclaredActive(olds: PhoneNumberOutputs): string {
+  const number = [olds.phoneNumber, olds.sid].filter(Boolean).join(", ");
+  return (
+    `${describe(olds)} (${number}) is no longer in Twilio (Twilio error 20404 at the refresh: released outside this stack?). ` +
+    "A released number cannot be bought back, and this stack does not buy another one in its place on its own. " +
+    "Mark the entry release: true (up then records the release as done, and the post-deploy sync clears its row); " +
+    "to give the account a new number, also add an entry with another name"
+  );
 }
 
 async function release(sid: string, inputs: PhoneNumberInputs): Promise<void> {
@@ -273,6 +306,12 @@ export const phoneNumberProvider: pulumi.dynamic.ResourceProvider<
 
   async diff(_id, olds, news) {
     if (olds.released) return { changes: false };
+    if (olds.gone) {
+      // The refresh found it gone before any release was recorded (a run killed after Twilio
+      // released it, or a release outside): a declared release is done; anything else is refused.
+      if (news.release) return { changes: true, replaces: [], deleteBeforeReplace: false };
+      throw new Error(goneButDeclaredActive(olds));
+    }
     const changed: string[] = [];
     if (news.release && !olds.released) changed.push("release");
     if (twilioFriendlyNameOf(news) !== olds.twilioFriendlyName) changed.push("friendlyName");
@@ -286,10 +325,23 @@ export const phoneNumberProvider: pulumi.dynamic.ResourceProvider<
       // Declared and released before it was ever bought: there is nothing to buy or release.
       return { id: `unbought-${inputs.marker}`, outs: releasedOutputs({}, inputs) };
     }
-    const number =
-      inputs.kind === "buy"
-        ? await buyOnce(inputs)
-        : await applyDeclared(await findAdopted(inputs), inputs);
+    let number: IncomingPhoneNumberInstance;
+    if (inputs.kind === "buy") {
+      number = await buyOnce(inputs);
+    } else {
+      const adopted = await findAdopted(inputs);
+      if (!adopted) {
+        if (!inputs.release) throw notInAccount(inputs);
+        // Adopted only to be released, and Twilio says it is not there: released already (by a
+        // run killed before the state recorded it, or outside). The release is done.
+        const released = { sid: inputs.adoptSid, phoneNumber: inputs.adoptPhoneNumber };
+        return {
+          id: inputs.adoptSid ?? `gone-${inputs.marker}`,
+          outs: releasedOutputs(released, inputs),
+        };
+      }
+      number = await applyDeclared(adopted, inputs);
+    }
     if (inputs.release) {
       // Adopted for the explicit purpose of releasing it.
       await release(number.sid, inputs);
@@ -305,15 +357,22 @@ export const phoneNumberProvider: pulumi.dynamic.ResourceProvider<
       const number = await client.incomingPhoneNumbers(id).fetch();
       return { id, props: outputsOf(number, props ?? ({} as PhoneNumberInputs)) };
     } catch (error) {
-      // Gone from Twilio (released outside): the resource no longer exists.
-      if (isNotFound(error)) return { id: "", props: {} as PhoneNumberOutputs };
-      throw describeTwilioFailure(`read number ${id}`, error);
+      if (!isNotFound(error)) throw describeTwilioFailure(`read number ${id}`, error);
+      // Twilio says it is gone. Nothing to keep for a read without state (an import).
+      if (!props?.sid) return { id: "", props: {} as PhoneNumberOutputs };
+      // Kept, not dropped: its SID and phone number are what the sync needs to clear its row, and
+      // the next up decides with the YAML what the loss means (see `diff`). A release the state
+      // already declares is simply done.
+      return props.release
+        ? { id, props: { ...props, released: true, gone: undefined } }
+        : { id, props: { ...props, gone: true } };
     }
   },
 
   async update(id, olds, news) {
     if (news.release && !olds.released) {
-      await release(id, news);
+      // A number the refresh found gone needs no call: Twilio already said it is not there.
+      if (!olds.gone) await release(id, news);
       return { outs: releasedOutputs(olds, news) };
     }
     // The state holds what Twilio had at the last create/read/update: one call, for what differs.
@@ -324,7 +383,8 @@ export const phoneNumberProvider: pulumi.dynamic.ResourceProvider<
   },
 
   async delete(id, props) {
-    if (props.released) return;
+    // Nothing in Twilio to release: released already, or gone (Twilio said so at the refresh).
+    if (props.released || props.gone) return;
     if (props.release) {
       await release(id, props);
       return;
