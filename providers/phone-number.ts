@@ -8,10 +8,11 @@
  * - `delete` refuses to release a number that is not marked `release: true`; a marked number is
  *   released by `update`, and the resource stays in state as a tombstone (`released: true`).
  * - Only Twilio's own not-found (20404) means a number is gone (design.md invariant 9). A refresh
- *   that finds it gone keeps it in the state, with its SID and phone number, marked `gone`; the
- *   next `up` decides with the YAML: a declared release is then done (the case of a run killed
- *   after Twilio released the number, before the state recorded it), a number still declared
- *   active stops the run with what to do (docs/providers.md, "A number gone from Twilio").
+ *   that finds it gone keeps it in the state, with its SID and phone number, marked `gone` (in its
+ *   outputs and, through `read`'s inputs, in what `check` sees next); the next `up` decides with
+ *   the YAML: a declared release is then done (the case of a run killed after Twilio released the
+ *   number, before the state recorded it), a number still declared active fails `check`, so the
+ *   preview already says what to do (docs/providers.md, "A number gone from Twilio").
  * - Buying is idempotent across crashes: the number is bought with a marker in its friendly name,
  *   and `create` adopts a number carrying its marker before it buys (creation-markers.ts).
  */
@@ -52,7 +53,19 @@ export type PhoneNumberInputs = Webhooks & {
   adoptPhoneNumber?: string;
   friendlyName: NonNullable<NumberConfig["friendlyName"]>;
   release: NumberConfig["release"];
+  /**
+   * Set by a refresh only (never by the program): Twilio said (20404) that the number no longer
+   * exists, before the state recorded a release of it: released by a run that was killed before it
+   * could record it, or outside this stack. Holds what the number was, which Twilio no longer can.
+   */
+  gone?: GoneNumber;
 };
+
+/** A number Twilio no longer has, as the state last knew it. */
+export interface GoneNumber {
+  sid: string;
+  phoneNumber: string;
+}
 
 /** What Twilio says about the number, plus the declaration it belongs to. */
 export type PhoneNumberOutputs = PhoneNumberInputs & {
@@ -64,15 +77,23 @@ export type PhoneNumberOutputs = PhoneNumberInputs & {
   voiceMethod?: string;
   /** True once the number has been released (a tombstone: nothing is left in Twilio). */
   released: boolean;
-  /**
-   * Twilio said at the last refresh that the number no longer exists (20404), before the state
-   * recorded a release: released by a run that was killed before it could record it, or outside
-   * this stack. Kept so its SID and phone number are not lost; `diff` decides what it means.
-   */
-  gone?: boolean;
 };
 
 const WEBHOOK_FIELDS = ["smsUrl", "voiceUrl", "statusCallback"] as const;
+/** The declaration's fields (the program's inputs), picked from a state's outputs. */
+const INPUT_FIELDS = [
+  "accountId",
+  "numberName",
+  "marker",
+  "kind",
+  "areaCode",
+  "country",
+  "adoptSid",
+  "adoptPhoneNumber",
+  "friendlyName",
+  "release",
+  ...WEBHOOK_FIELDS,
+] as const satisfies readonly (keyof PhoneNumberInputs)[];
 /** Fields that identify the number; they cannot change once it exists. */
 const IDENTITY_FIELDS = ["kind", "areaCode", "adoptSid", "adoptPhoneNumber"] as const;
 
@@ -240,10 +261,10 @@ function notInAccount(inputs: PhoneNumberInputs): Error {
  * released number cannot be bought back, and buying another one would change the customer's
  * number without anyone having decided it.
  */
-function goneButDeclaredActive(olds: PhoneNumberOutputs): string {
-  const number = [olds.phoneNumber, olds.sid].filter(Boolean).join(", ");
+function goneButDeclaredActive(inputs: PhoneNumberInputs, gone: GoneNumber): string {
+  const number = [gone.phoneNumber, gone.sid].filter(Boolean).join(", ");
   return (
-    `${describe(olds)} (${number}) is no longer in Twilio (Twilio error 20404 at the refresh: released outside this stack?). ` +
+    `${describe(inputs)} (${number}) is no longer in Twilio (Twilio error 20404 at the refresh: released outside this stack?). ` +
     "A released number cannot be bought back, and this stack does not buy another one in its place on its own. " +
     "Mark the entry release: true (up then records the release as done, and the post-deploy sync clears its row); " +
     "to give the account a new number, also add an entry with another name"
@@ -300,18 +321,19 @@ export const phoneNumberProvider: pulumi.dynamic.ResourceProvider<
         )}, not ${news.country}; adopt a number bought in the Twilio console instead`,
       });
     }
+    if (olds.gone && news.release !== true) {
+      // No property: the engine would print the property's value before the reason.
+      failures.push({ property: "", reason: goneButDeclaredActive(news, olds.gone) });
+    }
     failures.push(...webhookFailures(news, WEBHOOK_FIELDS, describe(news)));
     return { inputs: news, failures };
   },
 
   async diff(_id, olds, news) {
     if (olds.released) return { changes: false };
-    if (olds.gone) {
-      // The refresh found it gone before any release was recorded (a run killed after Twilio
-      // released it, or a release outside): a declared release is done; anything else is refused.
-      if (news.release) return { changes: true, replaces: [], deleteBeforeReplace: false };
-      throw new Error(goneButDeclaredActive(olds));
-    }
+    // Found gone by a refresh: the state changes whatever the YAML says (a declared release is
+    // recorded as done; `check` refuses anything else). Also what a refresh shows for it.
+    if (olds.gone) return { changes: true, replaces: [], deleteBeforeReplace: false };
     const changed: string[] = [];
     if (news.release && !olds.released) changed.push("release");
     if (twilioFriendlyNameOf(news) !== olds.twilioFriendlyName) changed.push("friendlyName");
@@ -360,12 +382,18 @@ export const phoneNumberProvider: pulumi.dynamic.ResourceProvider<
       if (!isNotFound(error)) throw describeTwilioFailure(`read number ${id}`, error);
       // Twilio says it is gone. Nothing to keep for a read without state (an import).
       if (!props?.sid) return { id: "", props: {} as PhoneNumberOutputs };
+      // A release the state already declares is simply done.
+      if (props.release) return { id, props: { ...props, released: true } };
       // Kept, not dropped: its SID and phone number are what the sync needs to clear its row, and
-      // the next up decides with the YAML what the loss means (see `diff`). A release the state
-      // already declares is simply done.
-      return props.release
-        ? { id, props: { ...props, released: true, gone: undefined } }
-        : { id, props: { ...props, gone: true } };
+      // the next up decides with the YAML what the loss means. Returned as inputs too, so that
+      // the next `check` sees it next to the YAML's declaration.
+      const gone: GoneNumber = { sid: props.sid, phoneNumber: props.phoneNumber };
+      const declared: PhoneNumberInputs = {
+        ...pick(props, INPUT_FIELDS),
+        gone,
+      } as PhoneNumberInputs;
+      // (The SDK types a read's inputs as outputs; the engine takes them as the new inputs.)
+      return { id, props: { ...props, gone }, inputs: declared as PhoneNumberOutputs };
     }
   },
 
@@ -375,6 +403,8 @@ export const phoneNumberProvider: pulumi.dynamic.ResourceProvider<
       if (!olds.gone) await release(id, news);
       return { outs: releasedOutputs(olds, news) };
     }
+    // `check` refuses a gone number the YAML still declares active; this is its backstop.
+    if (olds.gone) throw new Error(goneButDeclaredActive(news, olds.gone));
     // The state holds what Twilio had at the last create/read/update: one call, for what differs.
     const updated = await updateNumber(id, olds, news);
     if (updated) return { outs: outputsOf(updated, news) };
