@@ -157,6 +157,16 @@ function rowOf(vapiPhoneId: string) {
   });
 }
 
+/** A row the sync deactivated: both SIDs cleared, inactive, its phone number kept. */
+function deactivated(phoneNumber: string) {
+  return {
+    phoneNumber,
+    twilioPhoneNumberSid: null,
+    twilioMessagingServiceSid: null,
+    isActive: false,
+  };
+}
+
 interface NumberOutput {
   name: string;
   sid: string | null;
@@ -288,12 +298,7 @@ describe("pulumi up killed while its Twilio calls are in flight, then recovered 
     const releases = history.filter((e) => e.operationId === "DeleteIncomingPhoneNumber");
     for (const request of releases) expect(request.path).toContain(number.sid);
     expect(await sync()).toMatchObject({ created: 0, deactivated: 1 });
-    expect(await rowOf("vapi-1")).toEqual({
-      phoneNumber: number.phoneNumber,
-      twilioPhoneNumberSid: null,
-      twilioMessagingServiceSid: null,
-      isActive: false,
-    });
+    expect(await rowOf("vapi-1")).toEqual(deactivated(number.phoneNumber));
   });
 
   it("at the release of an adopted number: the same, with the SID it was adopted by", async () => {
@@ -319,12 +324,7 @@ describe("pulumi up killed while its Twilio calls are in flight, then recovered 
     await expectTwilioHolds([second, third]);
     await expectReleaseRecorded(legacy, LEGACY);
     expect(await sync()).toMatchObject({ created: 0, deactivated: 1 });
-    expect(await rowOf("vapi-legacy")).toEqual({
-      phoneNumber: LEGACY.phoneNumber,
-      twilioPhoneNumberSid: null,
-      twilioMessagingServiceSid: null,
-      isActive: false,
-    });
+    expect(await rowOf("vapi-legacy")).toEqual(deactivated(LEGACY.phoneNumber));
   });
 
   it("at the release of a number adopted only to be released: the adoption finds it gone, which is done", async () => {
@@ -364,10 +364,7 @@ describe("pulumi up killed while its Twilio calls are in flight, then recovered 
     expect(releases).toHaveLength(3);
     expect(releases.at(-1)?.path).toContain(UNWANTED.sid);
     expect(await sync()).toMatchObject({ created: 0, deactivated: 1 });
-    expect(await rowOf("vapi-verdun")).toMatchObject({
-      twilioPhoneNumberSid: null,
-      isActive: false,
-    });
+    expect(await rowOf("vapi-verdun")).toEqual(deactivated(UNWANTED.phoneNumber));
   });
 });
 
