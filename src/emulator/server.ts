@@ -136,9 +136,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     authToken: options.authToken ?? DEFAULT_AUTH_TOKEN,
     apiKeys: options.apiKeys ?? [],
   };
-  if (!isSid(accountSid, "AC")) throw new Error(`accountSid must be AC followed by 32 lower-case hex digits`);
+  if (!isSid(accountSid, "AC"))
+    throw new Error(`accountSid must be AC followed by 32 lower-case hex digits`);
   for (const key of credentials.apiKeys) {
-    if (!isSid(key.sid, "SK")) throw new Error(`API key SID must be SK followed by 32 lower-case hex digits`);
+    if (!isSid(key.sid, "SK"))
+      throw new Error(`API key SID must be SK followed by 32 lower-case hex digits`);
   }
 
   const saved = options.stateFile ? loadStateFile(options.stateFile) : undefined;
