@@ -4,15 +4,18 @@
  *   1. the largest file the loader accepts (MAX_FILE_BYTES), in process, cold and warm, next to the
  *      bare YAML parse of the same text (the part no rule of ours adds to);
  *   2. `npm run validate` (a new process, as a person runs it) on a 1,000-account file, next to the
- *      same command on the 3-account example (process start, module loading).
+ *      same command on the 3-account example (process start, module loading);
+ *   3. a hostile input, a 5,000-deep flow mapping under an unknown key, in process (refused), next
+ *      to the 3-account example.
  * Prints a table to stdout; no pass/fail: speed is measured, not asserted.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
 import { defineCommand, EXIT, main } from "../src/cli/command";
+import { ConfigError } from "../src/config/errors";
 import { MAX_FILE_BYTES, parseAccountsDocument } from "../src/config/load";
 import { largestAccountsYaml, manyAccountsYaml } from "../test/support/many-accounts";
 
@@ -79,6 +82,20 @@ function measure(): void {
       cliThousand.push(validateCli(thousand));
     }
 
+    process.stderr.write("measuring a 5,000-deep flow mapping …\n");
+    const exampleText = readFileSync(example, "utf8");
+    const deepText = `${exampleText}surprise: ${"{a: ".repeat(5000)}1${"}".repeat(5000)}\n`;
+    const deep = timeRuns(() => {
+      try {
+        parseAccountsDocument(deepText, "deep.yaml");
+      } catch (error) {
+        if (error instanceof ConfigError) return;
+        throw error;
+      }
+      throw new Error("the 5,000-deep mapping was accepted");
+    });
+    const exampleInProcess = timeRuns(() => parseAccountsDocument(exampleText, "example.yaml"));
+
     const rows = [
       [
         "largest allowed file",
@@ -92,6 +109,14 @@ function measure(): void {
       [
         "  difference: the 1,000 accounts themselves",
         `${(median(cliThousand) - median(cliExample)).toFixed(0)} ms`,
+      ],
+      [
+        "5,000-deep flow mapping (refused), in process",
+        `cold ${deep.cold.toFixed(0)} ms, warm ${deep.warm.toFixed(0)} ms`,
+      ],
+      [
+        "  baseline: the 3-account example, in process",
+        `cold ${exampleInProcess.cold.toFixed(0)} ms, warm ${exampleInProcess.warm.toFixed(0)} ms`,
       ],
     ];
     const width = Math.max(...rows.map(([label]) => (label ?? "").length));

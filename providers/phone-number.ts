@@ -7,6 +7,12 @@
  *   identifies the number (area code, adopted SID) is refused by `check`.
  * - `delete` refuses to release a number that is not marked `release: true`; a marked number is
  *   released by `update`, and the resource stays in state as a tombstone (`released: true`).
+ * - Only Twilio's own not-found (20404) means a number is gone (design.md invariant 9). A refresh
+ *   that finds it gone keeps it in the state, with its SID and phone number, marked `gone` (in its
+ *   outputs and, through `read`'s inputs, in what `check` sees next); the next `up` decides with
+ *   the YAML: a declared release is then done (the case of a run killed after Twilio released the
+ *   number, before the state recorded it), a number still declared active fails `check`, so the
+ *   preview already says what to do (docs/providers.md, "A number gone from Twilio").
  * - Buying is idempotent across crashes: the number is bought with a marker in its friendly name,
  *   and `create` adopts a number carrying its marker before it buys (creation-markers.ts).
  */
@@ -47,7 +53,19 @@ export type PhoneNumberInputs = Webhooks & {
   adoptPhoneNumber?: string;
   friendlyName: NonNullable<NumberConfig["friendlyName"]>;
   release: NumberConfig["release"];
+  /**
+   * Set by a refresh only (never by the program): Twilio said (20404) that the number no longer
+   * exists, before the state recorded a release of it: released by a run that was killed before it
+   * could record it, or outside this stack. Holds what the number was, which Twilio no longer can.
+   */
+  gone?: GoneNumber;
 };
+
+/** A number Twilio no longer has, as the state last knew it. */
+export interface GoneNumber {
+  sid: string;
+  phoneNumber: string;
+}
 
 /** What Twilio says about the number, plus the declaration it belongs to. */
 export type PhoneNumberOutputs = PhoneNumberInputs & {
@@ -62,6 +80,20 @@ export type PhoneNumberOutputs = PhoneNumberInputs & {
 };
 
 const WEBHOOK_FIELDS = ["smsUrl", "voiceUrl", "statusCallback"] as const;
+/** The declaration's fields (the program's inputs), picked from a state's outputs. */
+const INPUT_FIELDS = [
+  "accountId",
+  "numberName",
+  "marker",
+  "kind",
+  "areaCode",
+  "country",
+  "adoptSid",
+  "adoptPhoneNumber",
+  "friendlyName",
+  "release",
+  ...WEBHOOK_FIELDS,
+] as const satisfies readonly (keyof PhoneNumberInputs)[];
 /** Fields that identify the number; they cannot change once it exists. */
 const IDENTITY_FIELDS = ["kind", "areaCode", "adoptSid", "adoptPhoneNumber"] as const;
 
@@ -194,27 +226,49 @@ async function buyOnce(inputs: PhoneNumberInputs): Promise<IncomingPhoneNumberIn
   });
 }
 
-async function findAdopted(inputs: PhoneNumberInputs): Promise<IncomingPhoneNumberInstance> {
+/** The number to adopt as Twilio holds it; undefined when Twilio says the account has no such number. */
+async function findAdopted(
+  inputs: PhoneNumberInputs,
+): Promise<IncomingPhoneNumberInstance | undefined> {
   const { client } = twilioSession();
   if (inputs.adoptSid) {
     const sid = inputs.adoptSid;
-    return twilioCall(`adopt ${describe(inputs)} (${sid})`, () =>
-      client.incomingPhoneNumbers(sid).fetch(),
-    );
+    try {
+      return await client.incomingPhoneNumbers(sid).fetch();
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw describeTwilioFailure(`adopt ${describe(inputs)} (${sid})`, error);
+    }
   }
   const phoneNumber = inputs.adoptPhoneNumber ?? "";
   const found = await twilioCall(`adopt ${describe(inputs)} (${phoneNumber})`, () =>
     client.incomingPhoneNumbers.list({ phoneNumber, limit: 1 }),
   );
-  const number = found[0];
-  if (!number) {
-    throw twilioOperationError(
-      `could not adopt ${describe(inputs)}: ${phoneNumber} is not a number of this Twilio account; hint: check the number, or buy one with areaCode`,
-      20404,
-      404,
-    );
-  }
-  return number;
+  return found[0];
+}
+
+function notInAccount(inputs: PhoneNumberInputs): Error {
+  const which = inputs.adoptSid ?? inputs.adoptPhoneNumber ?? "";
+  return twilioOperationError(
+    `could not adopt ${describe(inputs)}: ${which} is not a number of this Twilio account (Twilio error 20404); hint: check the ${inputs.adoptSid ? "SID" : "number"}, or buy one with areaCode`,
+    20404,
+    404,
+  );
+}
+
+/**
+ * Why `up` stops on a number that is gone from Twilio while the YAML still declares it active: a
+ * released number cannot be bought back, and buying another one would change the customer's
+ * number without anyone having decided it.
+ */
+function goneButDeclaredActive(inputs: PhoneNumberInputs, gone: GoneNumber): string {
+  const number = [gone.phoneNumber, gone.sid].filter(Boolean).join(", ");
+  return (
+    `${describe(inputs)} (${number}) is no longer in Twilio (Twilio error 20404 at the refresh: released outside this stack?). ` +
+    "A released number cannot be bought back, and this stack does not buy another one in its place on its own. " +
+    "Mark the entry release: true (up then records the release as done, and the post-deploy sync clears its row); " +
+    "to give the account a new number, also add an entry with another name"
+  );
 }
 
 async function release(sid: string, inputs: PhoneNumberInputs): Promise<void> {
@@ -267,12 +321,19 @@ export const phoneNumberProvider: pulumi.dynamic.ResourceProvider<
         )}, not ${news.country}; adopt a number bought in the Twilio console instead`,
       });
     }
+    if (olds.gone && news.release !== true) {
+      // No property: the engine would print the property's value before the reason.
+      failures.push({ property: "", reason: goneButDeclaredActive(news, olds.gone) });
+    }
     failures.push(...webhookFailures(news, WEBHOOK_FIELDS, describe(news)));
     return { inputs: news, failures };
   },
 
   async diff(_id, olds, news) {
     if (olds.released) return { changes: false };
+    // Found gone by a refresh: the state changes whatever the YAML says (a declared release is
+    // recorded as done; `check` refuses anything else). Also what a refresh shows for it.
+    if (olds.gone) return { changes: true, replaces: [], deleteBeforeReplace: false };
     const changed: string[] = [];
     if (news.release && !olds.released) changed.push("release");
     if (twilioFriendlyNameOf(news) !== olds.twilioFriendlyName) changed.push("friendlyName");
@@ -286,10 +347,23 @@ export const phoneNumberProvider: pulumi.dynamic.ResourceProvider<
       // Declared and released before it was ever bought: there is nothing to buy or release.
       return { id: `unbought-${inputs.marker}`, outs: releasedOutputs({}, inputs) };
     }
-    const number =
-      inputs.kind === "buy"
-        ? await buyOnce(inputs)
-        : await applyDeclared(await findAdopted(inputs), inputs);
+    let number: IncomingPhoneNumberInstance;
+    if (inputs.kind === "buy") {
+      number = await buyOnce(inputs);
+    } else {
+      const adopted = await findAdopted(inputs);
+      if (!adopted) {
+        if (!inputs.release) throw notInAccount(inputs);
+        // Adopted only to be released, and Twilio says it is not there: released already (by a
+        // run killed before the state recorded it, or outside). The release is done.
+        const released = { sid: inputs.adoptSid, phoneNumber: inputs.adoptPhoneNumber };
+        return {
+          id: inputs.adoptSid ?? `gone-${inputs.marker}`,
+          outs: releasedOutputs(released, inputs),
+        };
+      }
+      number = await applyDeclared(adopted, inputs);
+    }
     if (inputs.release) {
       // Adopted for the explicit purpose of releasing it.
       await release(number.sid, inputs);
@@ -305,17 +379,32 @@ export const phoneNumberProvider: pulumi.dynamic.ResourceProvider<
       const number = await client.incomingPhoneNumbers(id).fetch();
       return { id, props: outputsOf(number, props ?? ({} as PhoneNumberInputs)) };
     } catch (error) {
-      // Gone from Twilio (released outside): the resource no longer exists.
-      if (isNotFound(error)) return { id: "", props: {} as PhoneNumberOutputs };
-      throw describeTwilioFailure(`read number ${id}`, error);
+      if (!isNotFound(error)) throw describeTwilioFailure(`read number ${id}`, error);
+      // Twilio says it is gone. Nothing to keep for a read without state (an import).
+      if (!props?.sid) return { id: "", props: {} as PhoneNumberOutputs };
+      // A release the state already declares is simply done.
+      if (props.release) return { id, props: { ...props, released: true } };
+      // Kept, not dropped: its SID and phone number are what the sync needs to clear its row, and
+      // the next up decides with the YAML what the loss means. Returned as inputs too, so that
+      // the next `check` sees it next to the YAML's declaration.
+      const gone: GoneNumber = { sid: props.sid, phoneNumber: props.phoneNumber };
+      const declared: PhoneNumberInputs = {
+        ...pick(props, INPUT_FIELDS),
+        gone,
+      } as PhoneNumberInputs;
+      // (The SDK types a read's inputs as outputs; the engine takes them as the new inputs.)
+      return { id, props: { ...props, gone }, inputs: declared as PhoneNumberOutputs };
     }
   },
 
   async update(id, olds, news) {
     if (news.release && !olds.released) {
-      await release(id, news);
+      // A number the refresh found gone needs no call: Twilio already said it is not there.
+      if (!olds.gone) await release(id, news);
       return { outs: releasedOutputs(olds, news) };
     }
+    // `check` refuses a gone number the YAML still declares active; this is its backstop.
+    if (olds.gone) throw new Error(goneButDeclaredActive(news, olds.gone));
     // The state holds what Twilio had at the last create/read/update: one call, for what differs.
     const updated = await updateNumber(id, olds, news);
     if (updated) return { outs: outputsOf(updated, news) };
@@ -324,7 +413,8 @@ export const phoneNumberProvider: pulumi.dynamic.ResourceProvider<
   },
 
   async delete(id, props) {
-    if (props.released) return;
+    // Nothing in Twilio to release: released already, or gone (Twilio said so at the refresh).
+    if (props.released || props.gone) return;
     if (props.release) {
       await release(id, props);
       return;

@@ -7,14 +7,20 @@
 /**
  * The fields of the SDK's RestException that we read. Only `status` is certain: the SDK copies
  * `message`, `code` and `more_info` from whatever JSON body came back, so an answer that is not
- * Twilio's (a gateway or proxy 502 with `{"error": "Bad Gateway"}`) leaves them undefined.
+ * Twilio's (a gateway or proxy 502 with `{"error": "Bad Gateway"}`) leaves them undefined. For
+ * such an answer the project's HTTP client adds the request it answered (src/twilio/http-client.ts).
  */
 interface TwilioRestError {
   status: number;
   code?: number;
   message?: string;
   moreInfo?: string;
+  requestMethod?: string;
+  requestUrl?: string;
 }
+
+/** Twilio's "The requested resource … was not found". */
+const TWILIO_NOT_FOUND = 20404;
 
 const HINTS: Record<number, string> = {
   20003:
@@ -55,8 +61,19 @@ function isTwilioShaped(error: TwilioRestError): boolean {
   );
 }
 
+/**
+ * Twilio itself says the object does not exist: code 20404 in Twilio's own error body (design.md
+ * invariant 9). Only this removes a resource from the state or counts a delete or release as done.
+ * Any other 404 (a gateway's, a proxy's HTML page, a base URL that points at the wrong server)
+ * says nothing about the object: the caller reports it as an error, with the request it answered.
+ */
 export function isNotFound(error: unknown): boolean {
-  return isTwilioRestError(error) && error.status === 404;
+  return (
+    isTwilioRestError(error) &&
+    error.status === 404 &&
+    isTwilioShaped(error) &&
+    error.code === TWILIO_NOT_FOUND
+  );
 }
 
 /** Socket-level failures: the request may or may not have been carried out by Twilio. */
@@ -116,6 +133,8 @@ export function twilioOperationError(
 function statusHint(status: number): string | undefined {
   if (status === 429) return HINTS[20429];
   if (status === 401 || status === 403) return HINTS[20003];
+  if (status === 404)
+    return "only Twilio's own not-found (error 20404) means an object is gone, and this is not it: check TWILIO_BASE_URL / twilioBaseUrl (the state was left as it was)";
   if (status >= 500)
     return "a failure on Twilio's side or on the way there (retryable): run again later, and check TWILIO_BASE_URL / twilioBaseUrl if it persists";
   return undefined;
@@ -178,10 +197,14 @@ export function describeTwilioFailure(action: string, error: unknown): TwilioOpe
     return twilioOperationError(parts.filter(Boolean).join("; "), code, error.status);
   }
   if (isTwilioRestError(error)) {
-    // Not Twilio's error body: say so and keep the status, the one thing that is certain.
+    // Not Twilio's error body: say so, with the status and the request it answered (the things
+    // that are certain).
     const hint = statusHint(error.status);
+    const from = error.requestUrl
+      ? ` from ${error.requestMethod ?? "a request to"} ${error.requestUrl}`
+      : "";
     return twilioOperationError(
-      `could not ${action}: HTTP ${error.status} ${httpStatusText(error.status)}, with an answer that is not a Twilio error (a gateway or proxy in between?)${hint ? `; hint: ${hint}` : ""}`,
+      `could not ${action}: HTTP ${error.status} ${httpStatusText(error.status)}${from}, with an answer that is not a Twilio error (a gateway or proxy in between?)${hint ? `; hint: ${hint}` : ""}`,
       undefined,
       error.status,
     );

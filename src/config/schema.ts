@@ -12,6 +12,7 @@ import {
   AREA_CODE_PATTERN,
   countryOfAreaCode,
   E164_PATTERN,
+  invalidPhoneNumberReason,
 } from "../validation/phone-numbers";
 import { PHONE_NUMBER_SID_PATTERN } from "../validation/sids";
 import {
@@ -31,6 +32,13 @@ export const NUMBER_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
 /** ISO 3166-1 alpha-2, in capitals. */
 export const COUNTRY_PATTERN = /^[A-Z]{2}$/;
 const NON_BLANK_PATTERN = /\S/;
+/**
+ * What makes a display name visible: one character that is not white space, a control character,
+ * a combining mark on nothing, a default-ignorable code point (zero-width spaces and joiners,
+ * variation selectors, the Hangul fillers, tag characters …) or the blank braille pattern. A name
+ * made only of those shows as nothing in Twilio's console and in every report.
+ */
+const VISIBLE_PATTERN = /[^\s\p{Cc}\p{M}\p{Default_Ignorable_Code_Point}\u2800]/u;
 /**
  * Characters no name may hold: control characters, U+FFFD (what invalid UTF-8 becomes when the
  * file is read) and the bidirectional overrides that make text display in another order.
@@ -67,11 +75,24 @@ const httpUrl = (description: string) =>
     .regex(WEBHOOK_URL_PATTERN)
     .describe(description);
 
+/** "U+200B" */
+function codePointOf(char: string): string {
+  return `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
+}
+
 function describeExpectedName(what: string) {
   return (input: unknown): string => {
+    if (
+      typeof input === "string" &&
+      NON_BLANK_PATTERN.test(input) &&
+      !VISIBLE_PATTERN.test(input)
+    ) {
+      const codes = [...new Set(input)].slice(0, 4).map(codePointOf).join(", ");
+      return `${what}, with at least one visible character (it holds only invisible ones: ${codes})`;
+    }
     const bad = typeof input === "string" ? NAME_FORBIDDEN_CHAR.exec(input)?.[0] : undefined;
     if (bad === undefined) return what;
-    const code = `U+${(bad.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
+    const code = codePointOf(bad);
     const kind =
       bad === "\uFFFD"
         ? "a replacement character (U+FFFD: the file is not valid UTF-8 there)"
@@ -80,22 +101,29 @@ function describeExpectedName(what: string) {
   };
 }
 
-/** A display name: non-blank, at most `max` characters, nothing invisible or broken in it. */
+/** A display name: something visible, at most `max` characters, nothing broken or reordering in it. */
 const displayName = (what: string, max: number) =>
   z
     .string({ error: expected(describeExpectedName(what)) })
-    .regex(NON_BLANK_PATTERN)
+    .regex(VISIBLE_PATTERN)
     .regex(CLEAN_NAME_PATTERN)
     .max(max);
 
 function describeExpectedE164(input: unknown): string {
-  const hint = typeof input === "number" ? ' (quote it in YAML: "+1…")' : "";
-  return `an E.164 phone number such as "+15145550100"${hint}`;
+  const what = 'an E.164 phone number such as "+15145550100"';
+  if (typeof input === "number") return `${what} (quote it in YAML: "+1…")`;
+  const invalid =
+    typeof input === "string" && E164_PATTERN.test(input)
+      ? invalidPhoneNumberReason(input)
+      : undefined;
+  return invalid ? `${what} that can exist (this one is ${invalid})` : what;
 }
 
+/** E.164 in shape (the JSON Schema's pattern), and a number its country's numbering plan has. */
 const e164 = z
   .string({ error: expected(describeExpectedE164) })
   .regex(E164_PATTERN)
+  .refine((value) => invalidPhoneNumberReason(value) === undefined)
   .describe('E.164 phone number, e.g. "+15145550100" (quote it: YAML reads +1… as a number).');
 
 const country = z
@@ -177,10 +205,10 @@ const whenMapping = { when: (payload: { value: unknown }) => isRecord(payload.va
 export const AdoptSchema = z
   .strictObject({
     sid: z
-      .string({ error: expected('a phone number SID: "PN" and 32 hex digits') })
+      .string({ error: expected('a phone number SID: "PN" and 32 lower-case hex digits') })
       .regex(PHONE_NUMBER_SID_PATTERN)
       .optional()
-      .describe("SID of the existing incoming phone number (PN + 32 hex digits)."),
+      .describe("SID of the existing incoming phone number (PN + 32 lower-case hex digits)."),
     phoneNumber: e164.optional(),
   })
   .superRefine((value: unknown, ctx) => {

@@ -3,6 +3,8 @@
  * (["accounts", 1, "numbers", 0, "areaCode"]) can be traced back to a line and column.
  */
 import {
+  Composer,
+  type CST,
   type Document,
   isAlias,
   isMap,
@@ -10,7 +12,8 @@ import {
   isSeq,
   LineCounter,
   type Node,
-  parseDocument,
+  Parser,
+  YAMLParseError,
 } from "yaml";
 
 export type DataPath = readonly PropertyKey[];
@@ -76,19 +79,31 @@ export function readYamlSource(text: string): YamlSource {
   const lineCounter = new LineCounter();
   // YAML 1.2, core schema: `yes`/`on` are strings, `0514` is 514, no merge keys. The options pin
   // it; a %YAML 1.1 directive would switch the reader back to 1.1, hence the check below.
-  const doc = parseDocument(text, {
-    lineCounter,
-    prettyErrors: false,
-    uniqueKeys: true,
-    version: YAML_VERSION,
-    schema: "core",
-    merge: false,
-  });
-
   const position = (offset: number): SourcePosition => {
     const { line, col } = lineCounter.linePos(offset);
     return { line: Math.max(1, line), column: Math.max(1, col) };
   };
+
+  // What parseDocument does, in its two steps, so that the nesting depth is checked between them:
+  // the parser is iterative, but composing the syntax tree recurses once per level, and thousands
+  // of levels (`{a: {a: …`) overflow the stack, slowly, and report "Maximum call stack size
+  // exceeded" at a place that means nothing to a reader.
+  const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
+  const tooDeep = firstTooDeepCollection(tokens);
+  if (tooDeep !== undefined) {
+    return {
+      data: undefined,
+      problems: [
+        {
+          ...position(tooDeep),
+          message: `YAML error: nested deeper than ${MAX_NESTING_DEPTH} levels`,
+        },
+      ],
+      locate: () => position(tooDeep),
+      written: () => undefined,
+    };
+  }
+  const doc = composeDocument(tokens, text.length);
 
   const problems: YamlProblem[] = [...doc.errors, ...doc.warnings].map((error) => ({
     ...position(error.pos[0]),
@@ -130,6 +145,64 @@ export function readYamlSource(text: string): YamlSource {
       };
     },
   };
+}
+
+/** The first document of `tokens`, read as YAML 1.2 with the core schema (see readYamlSource). */
+function composeDocument(tokens: CST.Token[], length: number): Document {
+  const composer = new Composer({
+    uniqueKeys: true,
+    version: YAML_VERSION,
+    schema: "core",
+    merge: false,
+  });
+  let doc: Document | undefined;
+  for (const next of composer.compose(tokens, true, length)) {
+    if (!doc) {
+      doc = next;
+      continue;
+    }
+    // A second document: reported as parseDocument reports it (the file holds one document).
+    doc.errors.push(
+      new YAMLParseError(
+        [next.range[0], next.range[1]],
+        "MULTIPLE_DOCS",
+        "Source contains multiple documents; please use YAML.parseAllDocuments()",
+      ),
+    );
+    break;
+  }
+  // compose(…, forceDoc = true) always yields a document, even for an empty file.
+  return doc as Document;
+}
+
+/**
+ * The offset of the first collection nested deeper than MAX_NESTING_DEPTH in the syntax tree
+ * (a flow or block mapping or sequence), or undefined. Walked in document order with an explicit
+ * stack (children pushed last-first), so no input can make the walk itself overflow.
+ */
+function firstTooDeepCollection(tokens: readonly CST.Token[]): number | undefined {
+  const stack: Array<{ token: CST.Token | null | undefined; depth: number }> = tokens
+    .map((token) => ({ token, depth: 0 }))
+    .reverse();
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const { token, depth } = next;
+    if (!token) continue;
+    if (token.type === "document") {
+      stack.push({ token: token.value, depth: 0 });
+    } else if (
+      token.type === "block-map" ||
+      token.type === "block-seq" ||
+      token.type === "flow-collection"
+    ) {
+      // Depth as structureProblems counts it: the document's top node is at depth 0.
+      if (depth > MAX_NESTING_DEPTH) return token.offset;
+      for (const item of [...token.items].reverse()) {
+        const { key, value } = item as CST.CollectionItem;
+        stack.push({ token: value, depth: depth + 1 }, { token: key, depth: depth + 1 });
+      }
+    }
+  }
+  return undefined;
 }
 
 /**

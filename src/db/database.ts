@@ -149,6 +149,9 @@ async function withPgSession<T>(
   work: (session: SqlSession) => Promise<T>,
 ): Promise<T> {
   const client = new Client({ connectionString: url });
+  // A connection the server ends also emits 'error'; the query in flight reports it (with its
+  // context), so the event must not crash the process on top of that.
+  client.on("error", () => {});
   await client.connect();
   try {
     return await work({

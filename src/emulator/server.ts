@@ -168,7 +168,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const accountSid = options.accountSid ?? DEFAULT_ACCOUNT_SID;
-  if (!isSid(accountSid, "AC")) throw new Error(`accountSid must be AC followed by 32 hex digits`);
+  if (!isSid(accountSid, "AC"))
+    throw new Error(`accountSid must be AC followed by 32 lower-case hex digits`);
 
   const saved = options.stateFile ? loadStateFile(options.stateFile) : undefined;
   const state = new EmulatorState({

@@ -72,13 +72,13 @@ function checkBaseUrl(baseUrl: string): string {
 export function createTwilioClient(options: TwilioClientOptions): TwilioClient {
   const { accountSid, authToken, apiKey, apiSecret } = options;
   if (!ACCOUNT_SID.test(accountSid)) {
-    throw new Error("Twilio account SID must be 'AC' followed by 32 hex digits");
+    throw new Error("Twilio account SID must be 'AC' followed by 32 lower-case hex digits");
   }
   let username: string;
   let password: string;
   if (apiKey !== undefined || apiSecret !== undefined) {
     if (!apiKey || !API_KEY_SID.test(apiKey))
-      throw new Error("Twilio API key must be 'SK' followed by 32 hex digits");
+      throw new Error("Twilio API key must be 'SK' followed by 32 lower-case hex digits");
     if (!apiSecret) throw new Error("Twilio API key given without its secret");
     username = apiKey;
     password = apiSecret;
@@ -117,7 +117,7 @@ export function twilioCredentialsFromEnv(env: NodeJS.ProcessEnv = process.env): 
   const accountSid = get("TWILIO_ACCOUNT_SID");
   if (!accountSid) throw new Error("TWILIO_ACCOUNT_SID is not set");
   if (!ACCOUNT_SID.test(accountSid)) {
-    throw new Error("TWILIO_ACCOUNT_SID must be 'AC' followed by 32 hex digits");
+    throw new Error("TWILIO_ACCOUNT_SID must be 'AC' followed by 32 lower-case hex digits");
   }
   const authToken = get("TWILIO_AUTH_TOKEN");
   const apiKey = get("TWILIO_API_KEY");
@@ -127,7 +127,7 @@ export function twilioCredentialsFromEnv(env: NodeJS.ProcessEnv = process.env): 
   if (apiKey || apiSecret) {
     if (!apiKey) throw new Error("TWILIO_API_SECRET is set but TWILIO_API_KEY is not");
     if (!API_KEY_SID.test(apiKey))
-      throw new Error("TWILIO_API_KEY must be 'SK' followed by 32 hex digits");
+      throw new Error("TWILIO_API_KEY must be 'SK' followed by 32 lower-case hex digits");
     if (!apiSecret) throw new Error("TWILIO_API_KEY is set but TWILIO_API_SECRET is not");
     return { accountSid, apiKey, apiSecret, ...(baseUrl ? { baseUrl } : {}) };
   }

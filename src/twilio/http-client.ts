@@ -1,8 +1,10 @@
 /**
  * The HTTP client handed to the `twilio` SDK (its `httpClient` option): the SDK's own
- * RequestClient, wrapped to (1) send Twilio URLs to a base URL (the local emulator) and (2) retry
+ * RequestClient, wrapped to (1) send Twilio URLs to a base URL (the local emulator), (2) retry
  * rate limiting and Twilio-side failures with backoff that honours `Retry-After`, never repeating
- * a create whose outcome is unknown (design.md invariant 7, `isRetryableExchange`).
+ * a create whose outcome is unknown (design.md invariant 7, `isRetryableExchange`), and (3) name
+ * the request (method and URL) in the error for an answer that is not Twilio's (a gateway's or a
+ * proxy's), which says nothing about the object asked for (`answeredByOtherThanTwilio`).
  *
  * Wrapping (not subclassing) keeps this module independent of the SDK's class internals. (It was
  * required while Pulumi serialized the dynamic providers with the code they call; providers are now
@@ -88,6 +90,63 @@ export function retryDelayMs(headers: unknown, attempt: number, policy: RetryPol
   return backoffDelayMs(attempt);
 }
 
+/**
+ * Is this error answer's body Twilio's own? Twilio answers every error with JSON carrying a numeric
+ * `code` (its classic body, or RFC 9457 problem details); a gateway, a proxy or a misrouted base URL
+ * answers with HTML, plain text, or JSON without one.
+ */
+export function isTwilioErrorBody(body: unknown): boolean {
+  let parsed = body;
+  if (typeof body === "string") {
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return false;
+    }
+  }
+  return (
+    typeof parsed === "object" &&
+    parsed !== null &&
+    typeof (parsed as { code?: unknown }).code === "number"
+  );
+}
+
+/** The fields an error for an answer that is not Twilio's carries, besides the SDK's own. */
+export interface AnsweredRequest {
+  /** HTTP method and full URL (query included) of the request; never a credential. */
+  requestMethod: string;
+  requestUrl: string;
+}
+
+/**
+ * The SDK's own exception for an error answer that is not Twilio's (the one it would throw: such a
+ * body is never RFC 9457, which needs a numeric `code`), with the request it answered attached: the
+ * SDK's exception names neither, and without them "HTTP 404" cannot be told from Twilio's own
+ * "not found" by a reader. The URL carries no credential (they travel in the Authorization
+ * header, and a base URL's user:password is dropped by rewriteTwilioUrl).
+ */
+function answeredByOtherThanTwilio(
+  response: { statusCode: number; body?: unknown; headers: unknown },
+  method: string,
+  uri: string,
+  params: unknown,
+): Error & AnsweredRequest {
+  const query =
+    params && typeof params === "object"
+      ? new URLSearchParams(
+          Object.entries(params as Record<string, unknown>).map(([k, v]): [string, string] => [
+            k,
+            String(v),
+          ]),
+        ).toString()
+      : "";
+  const requestUrl = query ? `${uri}${uri.includes("?") ? "&" : "?"}${query}` : uri;
+  return Object.assign(new twilio.RestException(response), {
+    requestMethod: method.toUpperCase(),
+    requestUrl,
+  });
+}
+
 export interface HttpClientOptions {
   baseUrl?: string;
   retry?: RetryPolicy | false;
@@ -109,15 +168,20 @@ export function createHttpClient(options: HttpClientOptions): TwilioHttpClient {
       const method = String(request.method ?? "GET");
       for (let attempt = 1; ; attempt++) {
         const lastAttempt = attempt > policy.maxRetries;
+        let response: Awaited<ReturnType<typeof inner.request>>;
         try {
-          const response = await inner.request(request);
-          if (lastAttempt || !isRetryableExchange(method, request.uri, response.statusCode))
-            return response;
-          await sleep(retryDelayMs(response.headers, attempt, policy));
+          response = await inner.request(request);
         } catch (error) {
           if (lastAttempt || !isRetryableExchange(method, request.uri, undefined)) throw error;
           await sleep(retryDelayMs(undefined, attempt, policy));
+          continue;
         }
+        if (lastAttempt || !isRetryableExchange(method, request.uri, response.statusCode)) {
+          if (response.statusCode >= 400 && !isTwilioErrorBody(response.body))
+            throw answeredByOtherThanTwilio(response, method, request.uri, request.params);
+          return response;
+        }
+        await sleep(retryDelayMs(response.headers, attempt, policy));
       }
     },
   };

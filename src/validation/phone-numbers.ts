@@ -12,13 +12,36 @@
  * mobile) is valid there. Unassigned codes (555, 200), N11 service codes (411), toll-free (800) and
  * premium (900) codes, and the Caribbean countries that share +1 are therefore not US/CA area codes.
  */
-import { parsePhoneNumberFromString } from "libphonenumber-js/max";
+import { parsePhoneNumberFromString, validatePhoneNumberLength } from "libphonenumber-js/max";
 
 /** E.164: "+", a country code that does not start with 0, 7 to 15 digits in all. */
 export const E164_PATTERN = /^\+[1-9]\d{6,14}$/;
 
 export function isE164(value: string): boolean {
   return E164_PATTERN.test(value);
+}
+
+/**
+ * Why an E.164-shaped string is not a phone number that can exist (libphonenumber's validity: the
+ * country's numbering plan, its lengths and number ranges), or undefined when it can. The shape
+ * alone lets "+1514555010" (nine national digits) through; Twilio would then search for, or be
+ * asked to adopt, a number no account can hold.
+ */
+export function invalidPhoneNumberReason(e164: string): string | undefined {
+  const number = parsePhoneNumberFromString(e164);
+  if (number?.isValid()) return undefined;
+  switch (validatePhoneNumberLength(e164)) {
+    case "INVALID_COUNTRY":
+      return "no country has that calling code";
+    case "TOO_SHORT":
+      return `too short for a +${number?.countryCallingCode ?? "?"} number`;
+    case "TOO_LONG":
+      return `too long for a +${number?.countryCallingCode ?? "?"} number`;
+    case "INVALID_LENGTH":
+      return `not a length a +${number?.countryCallingCode ?? "?"} number has`;
+    default:
+      return `not a number in the numbering plan of +${number?.countryCallingCode ?? "?"}`;
+  }
 }
 
 /** Three digits, as written in the YAML (a string: `"514"`). */

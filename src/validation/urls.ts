@@ -8,11 +8,15 @@
  * digits. No user:password@ (it would be stored in Pulumi state), no spaces, backslashes, control
  * or non-ASCII characters, no IPv6 literal. At most WEBHOOK_URL_MAX characters.
  *
- * Reachability (unreachableHostReason): Twilio calls webhooks from the internet, so localhost,
- * loopback, private, link-local and single-label hosts never receive them; the accounts schema
- * refuses them unless the account allows local webhooks for a test setup.
+ * Reachability (unreachableHostReason): Twilio calls webhooks from the internet, so only a public
+ * (unicast) address or a public DNS name can receive them: localhost, loopback, private, shared
+ * (carrier-grade NAT), link-local, benchmarking, documentation, multicast, broadcast and reserved
+ * addresses, single-label names and the names reserved for local networks (`.local`, `.lan`,
+ * `.internal`, `.home.arpa`) never do; the accounts schema refuses them unless the account allows
+ * local webhooks for a test setup. Addresses are classified by ipaddr.js, which keeps the IANA
+ * special-purpose registry, rather than by a hand-kept list of ranges.
  */
-import { BlockList, isIPv4 } from "node:net";
+import ipaddr from "ipaddr.js";
 
 export const WEBHOOK_URL_MAX = 2048;
 
@@ -50,18 +54,27 @@ export function describeWebhookSyntaxProblem(value: string): string {
   return "its host, port or characters are not those of a URL Twilio can call";
 }
 
-const PRIVATE_IPV4 = new BlockList();
-for (const [network, prefix] of [
-  ["0.0.0.0", 8], // "this network"
-  ["10.0.0.0", 8], // private
-  ["100.64.0.0", 10], // carrier-grade NAT
-  ["127.0.0.0", 8], // loopback
-  ["169.254.0.0", 16], // link-local
-  ["172.16.0.0", 12], // private
-  ["192.168.0.0", 16], // private
-] as const) {
-  PRIVATE_IPV4.addSubnet(network, prefix, "ipv4");
-}
+/** ipaddr.js's range names, in words, for the ranges Twilio cannot call (any but "unicast"). */
+const RANGE_WORDS: Record<string, string> = {
+  unspecified: 'a "this network" address (0.0.0.0/8)',
+  broadcast: "the broadcast address",
+  multicast: "a multicast address (224.0.0.0/4)",
+  linkLocal: "a link-local address (169.254.0.0/16)",
+  loopback: "a loopback address (127.0.0.0/8)",
+  carrierGradeNat: "a shared (carrier-grade NAT) address (100.64.0.0/10)",
+  private: "a private address (10/8, 172.16/12, 192.168/16)",
+  reserved:
+    "a reserved address (benchmarking 198.18.0.0/15, documentation, protocol assignments or future use)",
+  benchmarking: "a benchmarking address (198.18.0.0/15)",
+  as112: "an AS112 (DNS sink) address",
+  amt: "an AMT relay anycast address",
+};
+
+/**
+ * Names that resolve only on a local network: `.local` (mDNS), `.home.arpa` (RFC 8375),
+ * `.internal` (reserved for private use by ICANN, 2024) and `.lan` (a common router default).
+ */
+const LOCAL_NETWORK_SUFFIXES = ["local", "lan", "internal", "home.arpa"] as const;
 
 /** The host part of a webhook URL that passed isWebhookUrl. */
 function hostOf(url: string): string {
@@ -71,18 +84,22 @@ function hostOf(url: string): string {
 }
 
 /**
- * Why Twilio could not call this (syntactically valid) URL, or undefined when it could: loopback,
- * private or link-local addresses, localhost, single-label names.
+ * Why Twilio could not call this (syntactically valid) URL, or undefined when it could: any IPv4
+ * address but a public unicast one, localhost, single-label names and local-network names.
  */
 export function unreachableHostReason(url: string): string | undefined {
   const host = hostOf(url);
-  if (isIPv4(host)) {
-    return PRIVATE_IPV4.check(host, "ipv4")
-      ? `${host} is a loopback, private or link-local address`
-      : undefined;
+  // The URL pattern admits dotted-decimal IPv4 only, which ipaddr.js parses as such.
+  if (ipaddr.IPv4.isValidFourPartDecimal(host)) {
+    const range = ipaddr.IPv4.parse(host).range();
+    return range === "unicast"
+      ? undefined
+      : `${host} is ${RANGE_WORDS[range] ?? `a special-purpose address (${range})`}, not a public one`;
   }
   if (host === "localhost" || host.endsWith(".localhost")) return `${host} is this machine`;
   if (!host.includes("."))
     return `${host} is a single-label name that only a local network resolves`;
+  const suffix = LOCAL_NETWORK_SUFFIXES.find((name) => host === name || host.endsWith(`.${name}`));
+  if (suffix) return `${host} is a .${suffix} name, which only a local network resolves`;
   return undefined;
 }

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { RequestLogEntry } from "../../src/emulator/request-log";
 import { type AccountsStack, createAccountsStack, twilioSteps } from "../support/accounts-stack";
 import { accountsYaml, THREE_ACCOUNTS } from "../support/accounts-yaml";
+import { documentedRerun, recover } from "../support/documented-recovery";
 import { changingSteps, previewThenUp } from "../support/preview-then-up";
 
 const [account] = THREE_ACCOUNTS as [(typeof THREE_ACCOUNTS)[0]];
@@ -38,9 +39,11 @@ describe("never buying a number twice", () => {
 
   it("adopts the number on the next run when pulumi up was killed right after the purchase", async () => {
     const killed = new AbortController();
+    const exchanges: RequestLogEntry[] = [];
     stack = await createAccountsStack({
       faults: { dropAfterPurchase: { count: 1 } },
       onExchange: (entry) => {
+        exchanges.push(entry);
         if (entry.operationId === "CreateIncomingPhoneNumber") killed.abort();
       },
     });
@@ -53,11 +56,12 @@ describe("never buying a number twice", () => {
     expect(crashed.code).not.toBe(0);
     expect(await stack.twilio.incomingPhoneNumbers.list()).toHaveLength(1);
 
-    // What an operator does after a crashed deployment: clear the stale lock, run again.
-    await stack.cli(["cancel", "--yes"]);
-    stack.emulator.requestLog.clear();
-    await previewThenUp(stack);
-    expect(purchases(stack.emulator.requestLog.entries())).toEqual([]);
+    // What the README tells an operator to do after a crashed deployment: recover, then up (which
+    // refreshes first).
+    await recover(stack);
+    exchanges.length = 0;
+    await documentedRerun(stack);
+    expect(purchases(exchanges)).toEqual([]);
     const numbers = await stack.twilio.incomingPhoneNumbers.list();
     expect(numbers).toHaveLength(1);
     const outputs = (await stack.outputs()).accounts as Array<{ numbers: Array<{ sid: string }> }>;

@@ -33,6 +33,9 @@ const HEAD = ["accounts:", `  - id: ${ID_A}`, "    name: Downtown Montreal Denti
 /** Lines 4-6: a valid `numbers` list with one number bought in 212 (New York: the files default to country US). */
 const NUMBERS = ["    numbers:", "      - name: main", '        areaCode: "212"'] as const;
 
+/** HEAD and NUMBERS alone: a valid file, which most cases change in one place. */
+export const VALID_ACCOUNTS_YAML = yaml(...HEAD, ...NUMBERS);
+
 export const badInputs: BadInputCase[] = [
   // --- wrong types --------------------------------------------------------------------------
   {
@@ -232,6 +235,25 @@ export const badInputs: BadInputCase[] = [
     },
   },
   {
+    title: "an adopted phone number of E.164 shape that cannot exist (nine national digits)",
+    files: {
+      "accounts.yaml": yaml(
+        ...HEAD,
+        "    numbers:",
+        "      - name: main",
+        '        adopt: { phoneNumber: "+1514555010" }',
+      ),
+    },
+    expect: {
+      file: "accounts.yaml",
+      line: 6,
+      column: 31,
+      path: "accounts[0].numbers[0].adopt.phoneNumber",
+      messageIncludes:
+        'expected an E.164 phone number such as "+15145550100" that can exist (this one is too short for a +1 number), got "+1514555010"',
+    },
+  },
+  {
     title: "an unquoted E.164 number, which YAML reads as an integer",
     files: {
       "accounts.yaml": yaml(
@@ -266,7 +288,28 @@ export const badInputs: BadInputCase[] = [
       line: 7,
       column: 16,
       path: "accounts[0].numbers[0].adopt.sid",
-      messageIncludes: 'expected a phone number SID: "PN" and 32 hex digits, got "MG1e67',
+      messageIncludes:
+        'expected a phone number SID: "PN" and 32 lower-case hex digits, got "MG1e67',
+    },
+  },
+  {
+    title: "an adopted SID with upper-case hex digits (Twilio's are lower-case)",
+    files: {
+      "accounts.yaml": yaml(
+        ...HEAD,
+        "    numbers:",
+        "      - name: main",
+        "        adopt:",
+        "          sid: PN831C1BEB6AD178ED2AF5F9757F8AA4A4",
+      ),
+    },
+    expect: {
+      file: "accounts.yaml",
+      line: 7,
+      column: 16,
+      path: "accounts[0].numbers[0].adopt.sid",
+      messageIncludes:
+        'expected a phone number SID: "PN" and 32 lower-case hex digits, got "PN831C1BEB6AD178ED2AF5F9757F8AA4A4"',
     },
   },
   {

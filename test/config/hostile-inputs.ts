@@ -213,9 +213,38 @@ export const hostileInputs: BadInputCase[] = [
       3,
       24,
       "defaults.messagingService.inboundRequestUrl",
-      "10.1.2.3 is a loopback, private or link-local address",
+      "10.1.2.3 is a private address (10/8, 172.16/12, 192.168/16), not a public one",
     ),
   },
+  ...(
+    [
+      ["a benchmarking address", "198.18.0.1", "a reserved address (benchmarking 198.18.0.0/15"],
+      ["a multicast address", "224.0.0.251", "a multicast address (224.0.0.0/4)"],
+      ["a reserved (future use) address", "240.0.0.1", "a reserved address"],
+      ["the broadcast address", "255.255.255.255", "the broadcast address"],
+    ] as const
+  ).map(([what, host, words]) => ({
+    title: `a webhook on ${what}`,
+    files: { "accounts.yaml": yaml(...HEAD, ...NUMBERS, `        smsUrl: https://${host}/sms`) },
+    expect: at(
+      7,
+      17,
+      "accounts[0].numbers[0].smsUrl",
+      `got "https://${host}/sms": ${host} is ${words}`,
+    ),
+  })),
+  ...(["hooks.internal", "printer.local", "nas.home.arpa", "router.lan"] as const).map((host) => ({
+    title: `a webhook on a local-network name (${host})`,
+    files: {
+      "accounts.yaml": yaml(...HEAD, ...NUMBERS, `        voiceUrl: https://${host}/voice`),
+    },
+    expect: at(
+      7,
+      19,
+      "accounts[0].numbers[0].voiceUrl",
+      `${host} is a .${host.split(".").slice(1).join(".")} name, which only a local network resolves`,
+    ),
+  })),
   {
     title: "a webhook on a single-label host",
     files: {
@@ -261,6 +290,30 @@ export const hostileInputs: BadInputCase[] = [
       "it contains a replacement character (U+FFFD: the file is not valid UTF-8 there)",
     ),
   },
+  {
+    title: "an account name that is only a zero-width space",
+    files: {
+      "accounts.yaml": yaml("accounts:", `  - id: ${ID_A}`, '    name: "\u200B"', ...NUMBERS),
+    },
+    expect: at(
+      3,
+      11,
+      "accounts[0].name",
+      "with at least one visible character (it holds only invisible ones: U+200B)",
+    ),
+  },
+  {
+    title: "a friendly name of Hangul fillers and a word joiner (blank, yet not white space)",
+    files: {
+      "accounts.yaml": yaml(...HEAD, ...NUMBERS, '        friendlyName: "\u3164\u2060\u3164"'),
+    },
+    expect: at(
+      7,
+      23,
+      "accounts[0].numbers[0].friendlyName",
+      "it holds only invisible ones: U+3164, U+2060",
+    ),
+  },
   // --- aliases and structure -----------------------------------------------------------------
   {
     title: "an alias bomb",
@@ -297,6 +350,17 @@ export const hostileInputs: BadInputCase[] = [
       "accounts.yaml": yaml(...HEAD, `    deep: ${"[".repeat(70)}${"]".repeat(70)}`, ...NUMBERS),
     },
     expect: at(4, 73, "", "YAML error: nested deeper than 64 levels"),
+  },
+  {
+    title: "a 5,000-deep flow mapping under an unknown key (refused before it is composed)",
+    files: {
+      "accounts.yaml": yaml(
+        ...HEAD,
+        ...NUMBERS,
+        `surprise: ${"{a: ".repeat(5000)}1${"}".repeat(5000)}`,
+      ),
+    },
+    expect: at(7, 267, "", "YAML error: nested deeper than 64 levels"),
   },
   // --- sizes --------------------------------------------------------------------------------
   {

@@ -4,14 +4,19 @@
  * database built only by the migrations. The runner records migrations as `prisma migrate deploy`
  * does, once, even when two runs race.
  */
-import { createHash } from "node:crypto";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, migrateDatabase, openDatabase, readMigrations } from "../../src/db";
-import { MIGRATIONS_DIR, migrate, type SqlSession } from "../../src/db/migrations";
+import {
+  MIGRATIONS_DIR,
+  migrate,
+  type SqlSession,
+  scriptMatchesChecksum,
+} from "../../src/db/migrations";
 import { createScratchDatabase, type ScratchDatabase } from "./scratch-postgres";
 
 interface Target {
@@ -52,6 +57,15 @@ function embeddedTarget(): Target {
   };
 }
 
+/**
+ * Prisma's checksum of a migration script, computed without this project's code: coreutils'
+ * sha256sum of the script's bytes, lower-case hex, which is what Prisma's schema engine records
+ * (schema-connector/src/checksum.rs: Sha256 of the script, each byte as two hex digits).
+ */
+function prismaChecksum(script: string | Buffer): string {
+  return execFileSync("sha256sum", { input: script, encoding: "utf8" }).split(" ")[0] ?? "";
+}
+
 describe.each([postgresTarget(), embeddedTarget()])("on $label", (target) => {
   beforeAll(() => target.setUp());
   afterAll(() => target.tearDown());
@@ -79,7 +93,8 @@ describe.each([postgresTarget(), embeddedTarget()])("on $label", (target) => {
       expect(rows.map((row) => row.migration_name)).toEqual(names);
       for (const row of rows) {
         const file = readFileSync(join(MIGRATIONS_DIR, row.migration_name, "migration.sql"));
-        expect(row.checksum).toBe(createHash("sha256").update(file).digest("hex"));
+        expect(row.checksum).toMatch(/^[0-9a-f]{64}$/);
+        expect(row.checksum).toBe(prismaChecksum(file));
         expect(row.applied_steps_count).toBe(1);
         expect(row.rolled_back_at).toBeNull();
         expect(row.logs).toBeNull();
@@ -177,6 +192,8 @@ describe("the migration runner on PostgreSQL", () => {
 
   async function withSession<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
     const client = new Client({ connectionString: scratch.url });
+    // A connection the server ends (one test does that on purpose) also emits an 'error' event.
+    client.on("error", () => {});
     await client.connect();
     try {
       return await work({
@@ -222,6 +239,110 @@ describe("the migration runner on PostgreSQL", () => {
       ]),
     }));
     expect(left).toEqual({ table: [{ t: null }], rows: [] });
+  });
+
+  it("reports a migration's own error first when its ROLLBACK fails too (the connection is gone)", async () => {
+    const dying = [
+      {
+        name: "20991231000001_connection_lost",
+        sql: 'CREATE TABLE "never_kept" ("id" INT);\nSELECT pg_terminate_backend(pg_backend_pid());',
+        checksum: "1".repeat(64),
+      },
+    ];
+    const error = await withSession((s) => migrate(s, dying)).then(
+      () => undefined,
+      (failure: Error) => failure,
+    );
+    expect(error?.message).toMatch(
+      /^migration 20991231000001_connection_lost failed: terminating connection due to administrator command; and its ROLLBACK failed too \(.+\): check with `SELECT \* FROM "_prisma_migrations" WHERE migration_name = '20991231000001_connection_lost'` that nothing of it was recorded before running again$/,
+    );
+    // PostgreSQL discarded the transaction with its connection: nothing of it was kept.
+    const left = await withSession(async (s) => ({
+      table: await s.query(`SELECT to_regclass('never_kept') AS t`),
+      rows: await s.query(`SELECT 1 FROM "_prisma_migrations" WHERE migration_name = $1`, [
+        dying[0]?.name,
+      ]),
+    }));
+    expect(left).toEqual({ table: [{ t: null }], rows: [] });
+  });
+});
+
+describe("a migration edited after it was applied", () => {
+  let scratch: ScratchDatabase;
+  const [first] = readMigrations();
+  const name = first?.name ?? "";
+  const file = readFileSync(join(MIGRATIONS_DIR, name, "migration.sql"));
+
+  beforeAll(async () => {
+    scratch = await createScratchDatabase("db_checksum_test");
+    await migrateDatabase({ databaseUrl: scratch.url });
+  });
+  afterAll(() => scratch.drop());
+
+  /** Records `checksum` for the first migration, as if it had been applied with another file. */
+  async function recordChecksum(checksum: string): Promise<void> {
+    const client = new Client({ connectionString: scratch.url });
+    await client.connect();
+    try {
+      await client.query(
+        `UPDATE "_prisma_migrations" SET "checksum" = $1 WHERE "migration_name" = $2`,
+        [checksum, name],
+      );
+    } finally {
+      await client.end();
+    }
+  }
+
+  /** `npm run db:migrate -- --database-url …`, as a person runs it. */
+  function dbMigrate() {
+    const result = spawnSync(
+      join(__dirname, "..", "..", "node_modules", ".bin", "tsx"),
+      ["src/cli/db-migrate.ts", "--database-url", scratch.url],
+      { cwd: join(__dirname, "..", ".."), encoding: "utf8" },
+    );
+    return { code: result.status, out: result.stdout, err: result.stderr };
+  }
+
+  it("stops npm run db:migrate with Prisma's words, applying nothing", async () => {
+    // The file as it was applied had one more line; the repository's file is the edited one.
+    const asApplied = prismaChecksum(Buffer.concat([file, Buffer.from("-- since removed\n")]));
+    await recordChecksum(asApplied);
+    const run = dbMigrate();
+    expect(run.code).toBe(1);
+    expect(run.err).toBe(
+      `db:migrate failed: The migration \`${name}\` was modified after it was applied (checksum recorded in _prisma_migrations ${asApplied}, file now ${prismaChecksum(file)}).\n` +
+        "Nothing was applied. Restore the migration as it was applied (git log -p on its migration.sql) and put the change in a new migration; if the edit was deliberate and the database already matches it, record the file's checksum in _prisma_migrations by hand (see docs/sync.md).\n",
+    );
+    expect(run.out).toBe("");
+  });
+
+  it("runs on when only the line endings differ (a Windows checkout), as Prisma does", async () => {
+    const crlf = file.toString("utf8").replace(/\n/g, "\r\n");
+    await recordChecksum(prismaChecksum(crlf));
+    const run = dbMigrate();
+    expect(run.err).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.out).toContain("0 migration(s) applied, 1 already applied");
+  });
+
+  it("matches checksums the way Prisma's schema engine does", () => {
+    // Prisma's own cases (checksum.rs tests): line-ending agnostic both ways, and nothing else.
+    for (const [script, other] of [
+      ["ab\ncd\nef\ngh\rab", "ab\r\ncd\r\nef\r\ngh\rab"],
+      ["ab\ncd\nef\ngh\rab\n", "ab\r\ncd\r\nef\r\ngh\rab\r\n"],
+    ] as const) {
+      expect(scriptMatchesChecksum(script, prismaChecksum(other))).toBe(true);
+      expect(scriptMatchesChecksum(other, prismaChecksum(script))).toBe(true);
+    }
+    expect(scriptMatchesChecksum("abc", prismaChecksum("abcd"))).toBe(false);
+    expect(scriptMatchesChecksum("abc\n", prismaChecksum("abc"))).toBe(false);
+    // Old Prisma versions wrote each byte's hex without its leading zero (prisma-engines#1887).
+    const padded = prismaChecksum("hello");
+    expect(padded).toBe("2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
+    const unpadded = (padded.match(/../g) ?? []).map((byte) => byte.replace(/^0/, "")).join("");
+    expect(unpadded.length).toBeLessThan(64);
+    expect(scriptMatchesChecksum("hello", unpadded)).toBe(true);
+    expect(scriptMatchesChecksum("hello!", unpadded)).toBe(false);
   });
 });
 

@@ -5,7 +5,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { describeTwilioFailure, isRetryable } from "../../providers/twilio-errors";
+import { describeTwilioFailure, isNotFound, isRetryable } from "../../providers/twilio-errors";
 import { createTwilioClient } from "../../src/twilio/client";
 
 const ACCOUNT_SID = `AC${"1".repeat(32)}`;
@@ -29,6 +29,10 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
+/** The URL the SDK fetches the number from, on the local server. */
+const numberUrl = () =>
+  `${baseUrl}/2010-04-01/Accounts/${ACCOUNT_SID}/IncomingPhoneNumbers/${NUMBER_SID}.json`;
+
 /** What the SDK throws for the current answer. */
 async function sdkFailure(): Promise<unknown> {
   const client = createTwilioClient({
@@ -51,7 +55,7 @@ describe("errors from Twilio and from what stands in front of it", () => {
     const error = await sdkFailure();
     const described = describeTwilioFailure("fetch number", error);
     expect(described.message).toBe(
-      "could not fetch number: HTTP 502 Bad Gateway, with an answer that is not a Twilio error (a gateway or proxy in between?); hint: a failure on Twilio's side or on the way there (retryable): run again later, and check TWILIO_BASE_URL / twilioBaseUrl if it persists",
+      `could not fetch number: HTTP 502 Bad Gateway from GET ${numberUrl()}, with an answer that is not a Twilio error (a gateway or proxy in between?); hint: a failure on Twilio's side or on the way there (retryable): run again later, and check TWILIO_BASE_URL / twilioBaseUrl if it persists`,
     );
     expect(described.httpStatus).toBe(502);
     expect(isRetryable(error)).toBe(true);
@@ -65,7 +69,7 @@ describe("errors from Twilio and from what stands in front of it", () => {
     };
     const error = await sdkFailure();
     expect(describeTwilioFailure("fetch number", error).message).toMatch(
-      /^could not fetch number: HTTP 503 Service Unavailable, with an answer that is not a Twilio error/,
+      /^could not fetch number: HTTP 503 Service Unavailable from GET http:\/\/127\.0\.0\.1:\d+\/\S+, with an answer that is not a Twilio error/,
     );
     expect(isRetryable(error)).toBe(true);
   });
@@ -82,7 +86,7 @@ describe("errors from Twilio and from what stands in front of it", () => {
     const refused = await sdkFailure();
     const message = describeTwilioFailure("fetch number", refused).message;
     expect(message).toBe(
-      "could not fetch number: HTTP 400 Bad Request, with an answer that is not a Twilio error (a gateway or proxy in between?)",
+      `could not fetch number: HTTP 400 Bad Request from GET ${numberUrl()}, with an answer that is not a Twilio error (a gateway or proxy in between?)`,
     );
     expect(isRetryable(refused)).toBe(false);
   });
@@ -105,6 +109,30 @@ describe("errors from Twilio and from what stands in front of it", () => {
     );
     expect(described.twilioCode).toBe(20404);
     expect(isRetryable(error)).toBe(false);
+    expect(isNotFound(error)).toBe(true);
+  });
+});
+
+describe("what a 404 means (design.md invariant 9)", () => {
+  it("an HTML 404 (a gateway, a wrong base URL) is not 'gone': an error naming the status and the URL", async () => {
+    answer = { status: 404, type: "text/html", body: "<html><body>Not Found</body></html>" };
+    const error = await sdkFailure();
+    expect(isNotFound(error)).toBe(false);
+    expect(isRetryable(error)).toBe(false);
+    const described = describeTwilioFailure("read number", error);
+    expect(described.message).toBe(
+      `could not read number: HTTP 404 Not Found from GET ${numberUrl()}, with an answer that is not a Twilio error (a gateway or proxy in between?); hint: only Twilio's own not-found (error 20404) means an object is gone, and this is not it: check TWILIO_BASE_URL / twilioBaseUrl (the state was left as it was)`,
+    );
+    expect(described.httpStatus).toBe(404);
+  });
+
+  it.each([
+    ["JSON without Twilio's fields", { error: "not found" }],
+    ["Twilio's code without its message", { code: 20404 }],
+    ["another Twilio code", { code: 20003, message: "Authenticate", status: 404 }],
+  ])("a 404 with %s is not 'gone' either", async (_what, body) => {
+    answer = { status: 404, type: "application/json", body: JSON.stringify(body) };
+    expect(isNotFound(await sdkFailure())).toBe(false);
   });
 
   it("puts a restricted key's missing permission first (70051), and does not retry it", async () => {

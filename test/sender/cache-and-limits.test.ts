@@ -241,7 +241,7 @@ describe("options and lifecycle", () => {
         databaseUrl: "postgresql://x",
         twilio: { accountSid: "nope", authToken: "secret-token" },
       }),
-    ).toThrow("Twilio account SID must be 'AC' followed by 32 hex digits");
+    ).toThrow("Twilio account SID must be 'AC' followed by 32 lower-case hex digits");
   });
 
   it("opens the database from databaseUrl on first use, and close() releases it", async () => {

@@ -10,6 +10,8 @@ export interface TestAccount {
   inboundRequestUrl?: string;
   release?: boolean;
   numberRelease?: boolean;
+  /** The number's Vapi phone id, which the post-deploy sync needs to create its row. */
+  vapiPhoneId?: string;
 }
 
 export const THREE_ACCOUNTS: TestAccount[] = [
@@ -41,6 +43,7 @@ export function accountsYaml(accounts: TestAccount[]): string {
     if (account.adoptSid) lines.push("        adopt:", `          sid: ${account.adoptSid}`);
     else lines.push(`        areaCode: "${account.areaCode}"`);
     if (account.friendlyName) lines.push(`        friendlyName: ${account.friendlyName}`);
+    if (account.vapiPhoneId) lines.push(`        vapiPhoneId: ${account.vapiPhoneId}`);
     if (account.numberRelease) lines.push("        release: true");
   }
   return `${lines.join("\n")}\n`;

@@ -3,15 +3,17 @@
  * and on the embedded PGlite: idempotence, atomicity, concurrency, release, the problems it
  * reports, --dry-run, and bad outputs.
  */
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { runCommand } from "../../src/cli/command";
 import { syncCommand } from "../../src/cli/sync";
 import { type Database, migrateDatabase, openDatabase } from "../../src/db";
 import type { StackOutputs } from "../../src/sync/contract";
-import { syncStackOutputs } from "../../src/sync/sync";
+import { type SyncReport, syncStackOutputs } from "../../src/sync/sync";
 import { createScratchDatabase, type ScratchDatabase } from "../db/scratch-postgres";
 import {
   accountId,
@@ -30,10 +32,20 @@ import {
   withMainNumber,
 } from "./fixtures";
 
+/** What two syncs started at once reported, and the rows they left. */
+interface TwoSyncs {
+  reports: SyncReport[];
+  rows: unknown[];
+}
+
 interface Target {
   label: string;
-  /** Opens a second handle where the backend allows one (PostgreSQL), else returns the first. */
-  open(): Promise<Database>;
+  /**
+   * Runs two syncs of `outputs` at once, each with its own handle on the database: two
+   * connections to PostgreSQL; two processes on an embedded database in a data directory (one
+   * process cannot open it twice, and it is the lock between processes that keeps them apart).
+   */
+  twoSyncsAtOnce(outputs: StackOutputs): Promise<TwoSyncs>;
   setUp(): Promise<Database>;
   tearDown(): Promise<void>;
   /** CLI arguments and injection that make `npm run sync` use this database. */
@@ -43,17 +55,25 @@ interface Target {
 function postgres(): Target {
   let scratch: ScratchDatabase;
   const handles: Database[] = [];
+  const open = async () => {
+    const db = await openDatabase({ databaseUrl: scratch.url });
+    handles.push(db);
+    return db;
+  };
   const target: Target = {
     label: "PostgreSQL",
-    async open() {
-      const db = await openDatabase({ databaseUrl: scratch.url });
-      handles.push(db);
-      return db;
+    async twoSyncsAtOnce(outputs) {
+      const [one, other] = [handles[0] as Database, await open()];
+      const results = await Promise.all([
+        syncStackOutputs(one, outputs),
+        syncStackOutputs(other, outputs),
+      ]);
+      return { reports: results.map((r) => r.report), rows: await rowContents(one) };
     },
     async setUp() {
       scratch = await createScratchDatabase("sync_test");
       await migrateDatabase({ databaseUrl: scratch.url });
-      return target.open();
+      return open();
     },
     async tearDown() {
       for (const db of handles) await db.close();
@@ -64,11 +84,55 @@ function postgres(): Target {
   return target;
 }
 
+const run = promisify(execFile);
+const repoRoot = join(__dirname, "..", "..");
+
+/** `syncStackOutputs` in a process of its own, on the embedded database in `embeddedDir`. */
+async function syncInAnotherProcess(embeddedDir: string, outputsPath: string): Promise<SyncReport> {
+  const script = `
+    const { readFileSync } = require("node:fs");
+    const { openDatabase } = require(${JSON.stringify(join(repoRoot, "src/db"))});
+    const { syncStackOutputs } = require(${JSON.stringify(join(repoRoot, "src/sync/sync"))});
+    (async () => {
+      const db = await openDatabase({ databaseUrl: "", embeddedDir: ${JSON.stringify(embeddedDir)} });
+      try {
+        const { report } = await syncStackOutputs(db, JSON.parse(readFileSync(${JSON.stringify(outputsPath)}, "utf8")));
+        process.stdout.write(JSON.stringify(report));
+      } finally {
+        await db.close();
+      }
+    })();`;
+  const { DATABASE_URL: _ignored, ...env } = process.env;
+  const { stdout } = await run(process.execPath, ["-r", "tsx/cjs", "-e", script], {
+    cwd: repoRoot,
+    env,
+  });
+  return JSON.parse(stdout) as SyncReport;
+}
+
 function embedded(): Target {
   let db: Database;
   return {
     label: "embedded PGlite",
-    open: async () => db,
+    async twoSyncsAtOnce(outputs) {
+      const dir = mkdtempSync(join(tmpdir(), "sync-two-processes-"));
+      try {
+        const outputsPath = outputsFile(`two-processes-${Date.now()}.json`, outputs);
+        const embeddedDir = join(dir, "db");
+        const reports = await Promise.all([
+          syncInAnotherProcess(embeddedDir, outputsPath),
+          syncInAnotherProcess(embeddedDir, outputsPath),
+        ]);
+        const afterwards = await openDatabase({ databaseUrl: "", embeddedDir });
+        try {
+          return { reports, rows: await rowContents(afterwards) };
+        } finally {
+          await afterwards.close();
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
     async setUp() {
       db = await openDatabase({ databaseUrl: "", embeddedDir: "memory://" });
       return db;
@@ -238,22 +302,18 @@ describe.each([postgres(), embedded()])("sync on $label", (target) => {
     }
   });
 
-  it("runs two syncs started at once to the end, with the result of one sync", async () => {
+  it("runs two syncs started at once, each with its own handle, to the end, with the result of one sync", async () => {
     const outputs = manyAccounts(50);
-    const other = await target.open();
-    const results = await Promise.all([
-      syncStackOutputs(db, outputs),
-      syncStackOutputs(other, outputs),
-    ]);
-    expect(results.map((r) => [r.report.created, r.report.unchanged]).sort()).toEqual([
+    const { reports, rows } = await target.twoSyncsAtOnce(outputs);
+    // One created everything; the other, serialized behind it, found it all done.
+    expect(reports.map((r) => [r.created, r.unchanged]).sort()).toEqual([
       [0, 50],
       [50, 0],
     ]);
-    const concurrent = await rowContents(db);
     await emptyTables(db);
     await syncStackOutputs(db, outputs);
-    expect(concurrent).toEqual(await rowContents(db));
-    expect(await db.prisma.account.count()).toBe(50);
+    expect(rows).toHaveLength(50);
+    expect(rows).toEqual(await rowContents(db));
   });
 
   it("lists unmatched and conflicting numbers, exits 1, and writes the rest", async () => {
