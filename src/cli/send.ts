@@ -11,10 +11,10 @@ import {
   type SmsResult,
   SmsSenderError,
 } from "../sender";
-import { openOnFirstUse } from "../sender/lazy-database";
 import { twilioCredentialsFromEnv } from "../twilio/client";
 import { plural } from "../util/plural";
 import { defineCommand, EXIT, main, UsageError } from "./command";
+import { openOnFirstUse } from "./lazy-database";
 
 const USAGE = `Usage: npm run send -- (--account ID | --vapi-phone-id ID) --to E164 --body TEXT [--json]
 
