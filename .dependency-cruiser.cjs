@@ -9,8 +9,19 @@
 const DEPLOY_TIME = "^src/(plan|sync|start|pulumi)/";
 
 /** What the sender package reaches at run time, besides itself. */
-const SENDER_MAY_IMPORT =
-  "^src/(sender|sms|validation|twilio|util)/|^src/db/connection\\.ts$|^src/db/generated/";
+const SENDER_MAY_IMPORT = "^src/(sender|sms|validation|twilio|util)/";
+
+/**
+ * The npm packages the published sender package declares (packages/sender/package.json:
+ * dependencies and peers), with their @types: the only ones its entries may reach.
+ */
+const senderManifest = require("./packages/sender/package.json");
+const SENDER_DECLARED_PACKAGES = [
+  ...Object.keys(senderManifest.dependencies),
+  ...Object.keys(senderManifest.peerDependencies),
+];
+const regexpOf = (name) => name.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+const SENDER_DECLARED_PATHS = `node_modules/(@types/)?(${SENDER_DECLARED_PACKAGES.map(regexpOf).join("|")})/`;
 
 module.exports = {
   forbidden: [
@@ -44,7 +55,7 @@ module.exports = {
     {
       name: "sender-imports-only-what-it-runs",
       comment:
-        "The sender is the package a backend installs (dist/sender): it imports only src/sms, src/validation, src/twilio, src/util and the PostgreSQL-only opener src/db/connection.ts (with the generated client); no database factory that loads PGlite, no Pulumi, no config or YAML.",
+        "The sender is the package a backend installs (packages/sender, built from src/sender): it imports only src/sms, src/validation, src/twilio and src/util; never src/db (it ships no generated Prisma client and reads through the backend's own client or pg), no Pulumi, no config or YAML.",
       severity: "error",
       from: { path: "^src/sender/" },
       to: { path: "^(src|providers|pulumi)/", pathNot: SENDER_MAY_IMPORT },
@@ -52,17 +63,24 @@ module.exports = {
     {
       name: "sender-package-reaches-nothing-heavy",
       comment:
-        "Nothing the package's entry points reach, directly or through another room, loads PGlite, Pulumi, YAML or a room the package does not ship.",
+        "Nothing the package's entry points reach, directly or through another room, loads PGlite, Pulumi, YAML, the repo's generated Prisma client or a room the package does not ship.",
       severity: "error",
       from: { path: "^src/sender/(index|nestjs)\\.ts$" },
       to: {
         reachable: true,
         path: [
           "node_modules/(@electric-sql|pglite-prisma-adapter|@pulumi|yaml)/",
-          "^src/(config|plan|sync|start|pulumi|cli|emulator)/",
-          "^src/db/(index|database|migrations|embedded-lock)\\.ts$",
+          "^src/(config|db|plan|sync|start|pulumi|cli|emulator)/",
         ],
       },
+    },
+    {
+      name: "sender-package-uses-only-declared-npm-packages",
+      comment:
+        "Every npm package the sender package's entries reach is declared in packages/sender/package.json (a dependency, or a peer the backend brings): a backend installing the tarball gets exactly what the code requires. test/sender/package.test.ts checks the other direction on the built files.",
+      severity: "error",
+      from: { path: "^src/sender/(index|nestjs)\\.ts$" },
+      to: { reachable: true, path: "node_modules/", pathNot: SENDER_DECLARED_PATHS },
     },
     {
       name: "foundation-rooms-stay-below",

@@ -19,6 +19,7 @@ import { type Database, migrateDatabase, openDatabase } from "../src/db";
 import { DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN } from "../src/emulator/auth";
 import { createSmsSender, estimateSms } from "../src/sender";
 import { RouteCache } from "../src/sender/lookup";
+import { prismaRoutes } from "../src/sender/prisma-routes";
 import { checkBody, checkRecipient } from "../src/sender/validate";
 import { createTwilioClient, type TwilioClient } from "../src/twilio/client";
 import { createScratchDatabase } from "../test/db/scratch-postgres";
@@ -209,7 +210,7 @@ async function benchmark(args: Args): Promise<void> {
     }
 
     // The sender's own steps, alone: what it adds before the Twilio call with a warm cache.
-    const routes = new RouteCache(prisma, 60_000);
+    const routes = new RouteCache(prismaRoutes(prisma), 60_000);
     for (const account of accounts) await routes.resolve({ accountId: account.id });
     const steps: number[] = [];
     for (let i = 0; i < 20_000; i++) {

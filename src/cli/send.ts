@@ -2,7 +2,7 @@
  * `npm run send -- (--account ID | --vapi-phone-id ID) --to +1… --body TEXT [--json]`: sends one
  * SMS through the account's Messaging Service with the runtime sender, for a quick check after a
  * deploy and sync. Exit codes: 0 sent, 1 not sent (no service, Twilio refused, …), 2 usage error
- * or input the sender refuses before any call (recipient, body).
+ * or what the sender refuses before any call (a setting, the recipient, the body).
  */
 import { openDatabase } from "../db";
 import {
@@ -11,10 +11,10 @@ import {
   type SmsResult,
   SmsSenderError,
 } from "../sender";
-import { openOnFirstUse } from "../sender/lazy-database";
 import { twilioCredentialsFromEnv } from "../twilio/client";
 import { plural } from "../util/plural";
 import { defineCommand, EXIT, main, UsageError } from "./command";
+import { openOnFirstUse } from "./lazy-database";
 
 const USAGE = `Usage: npm run send -- (--account ID | --vapi-phone-id ID) --to E164 --body TEXT [--json]
 
@@ -33,10 +33,11 @@ active VapiPhoneNumber row, written by \`npm run sync\`.
   -h, --help            this text
 
 Twilio credentials come from the environment: TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or
-TWILIO_API_KEY + TWILIO_API_SECRET); TWILIO_BASE_URL sends to the emulator instead of Twilio.
+TWILIO_API_KEY + TWILIO_API_SECRET); TWILIO_BASE_URL sends to the emulator instead of Twilio
+(https://, or plain http:// to this machine only).
 
-Exit codes: 0 sent, 1 not sent (reason printed), 2 usage error or a recipient/body refused
-before any call.`;
+Exit codes: 0 sent, 1 not sent (reason printed), 2 usage error, a setting the sender refuses,
+or a recipient/body refused before any call.`;
 
 /** Refused before any call: what the person typed, so a usage error (exit 2). */
 const INPUT_ERRORS = new Set(["INVALID_RECIPIENT", "EMPTY_BODY", "BODY_TOO_LONG"]);
@@ -84,7 +85,14 @@ export const sendCommand = defineCommand({
 
     // The database opens with the first lookup (embedded or PostgreSQL, as npm run sync opens it).
     const database = openOnFirstUse(() => openDatabase({ databaseUrl: values["database-url"] }));
-    const sender = createSmsSender({ prisma: database.prisma, twilio: credentials });
+    let sender: ReturnType<typeof createSmsSender>;
+    try {
+      sender = createSmsSender({ prisma: database.prisma, twilio: credentials });
+    } catch (error) {
+      // A setting the sender refuses (TWILIO_BASE_URL over plain http off loopback): fix and rerun.
+      io.err(`error: ${(error as Error).message}\nNothing was sent.\n`);
+      return EXIT.usage;
+    }
     try {
       const result =
         "accountId" in target

@@ -1,8 +1,7 @@
 /**
- * What an open database is (`Database`), and the lean way to open PostgreSQL by URL: the generated
- * Prisma client on `@prisma/adapter-pg`, nothing else (no PGlite, no migrations). The sender opens
- * its `databaseUrl` through here, so the package a backend installs never loads the embedded
- * database; database.ts builds the full factory on top of it.
+ * What an open database is (`Database`), and PostgreSQL by URL: the generated Prisma client on
+ * `@prisma/adapter-pg`, nothing else (no PGlite, no migrations); database.ts builds the full
+ * factory on top of it.
  */
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/client";

@@ -1,7 +1,8 @@
 /**
  * The database room (src/db/): the Prisma schema and its committed client (generated/), the
  * migrations and their runner, and the one factory every part opens the database with
- * (database.ts; connection.ts the lean PostgreSQL-only part the sender package uses).
+ * (database.ts, on connection.ts: what an open database is, and PostgreSQL by URL). The sender
+ * package does not use this room: it reads through the backend's own client or `pg`.
  *
  * Imports only src/util. Never the rooms that use it (sync, start, sender, cli), nor scripts/,
  * bench/ or test/.

@@ -6,6 +6,9 @@
  */
 
 export type SmsSenderErrorCode =
+  | "INVALID_OPTIONS"
+  | "INSECURE_BASE_URL"
+  | "MISSING_PEER_DEPENDENCY"
   | "NO_MESSAGING_SERVICE"
   | "UNKNOWN_VAPI_PHONE_ID"
   | "INVALID_RECIPIENT"
@@ -22,6 +25,44 @@ export abstract class SmsSenderError extends Error {
     super(message);
     // The subclass's name, e.g. "NoMessagingServiceError", in stack traces and logs.
     this.name = new.target.name;
+  }
+}
+
+/** `createSmsSender` was given options it cannot work with (each problem named by its path). */
+export class InvalidSenderOptionsError extends SmsSenderError {
+  readonly code = "INVALID_OPTIONS";
+
+  constructor(readonly problems: string[]) {
+    super(`Invalid SMS sender options: ${problems.join("; ")}`);
+  }
+}
+
+/**
+ * `twilio.baseUrl` is plain `http://` to a host that is not this machine: the auth token would
+ * cross the network in clear text. Plain HTTP is for an emulator on loopback only.
+ */
+export class InsecureBaseUrlError extends SmsSenderError {
+  readonly code = "INSECURE_BASE_URL";
+
+  constructor(readonly host: string) {
+    super(
+      `Insecure Twilio base URL: plain http:// is allowed only to loopback (127.0.0.1, ::1, localhost), not to ${host}; use https://, or reach the emulator through a loopback address`,
+    );
+  }
+}
+
+/** An optional peer dependency the chosen option needs is not installed in the backend. */
+export class MissingPeerDependencyError extends SmsSenderError {
+  readonly code = "MISSING_PEER_DEPENDENCY";
+
+  constructor(
+    readonly packageName: string,
+    neededFor: string,
+    alternative: string,
+  ) {
+    super(
+      `Missing peer dependency ${packageName}: ${neededFor} needs it; install it in the backend (npm install ${packageName}), or ${alternative}`,
+    );
   }
 }
 
@@ -148,9 +189,17 @@ export class TwilioSendError extends TwilioFailureError {
 }
 
 /**
+ * Why the sender could not tell whether Twilio created the message: Twilio's message list could
+ * not be read, or the message was not in it by the end of the lookup window (the list may lag a
+ * create by minutes; not listed does not mean not sent).
+ */
+export type OutcomeUnknownReason = "list-unreadable" | "not-in-list";
+
+/**
  * Twilio may or may not have sent the message: the answer was lost (5xx, timeout, dropped
- * connection) and looking in Twilio's message list failed too. Do not simply send again: check
- * Twilio's message log first (`to`, `since`).
+ * connection) and the message was not found in Twilio's message list. The sender did not send it
+ * again (unless `whenOutcomeUnknown: "resend"`, and then its attempts ran out). Before sending it
+ * yourself, look for it in Twilio's message log (`to`, since `since`).
  */
 export class SendOutcomeUnknownError extends TwilioFailureError {
   readonly code = "OUTCOME_UNKNOWN";
@@ -160,9 +209,16 @@ export class SendOutcomeUnknownError extends TwilioFailureError {
     readonly to: string,
     /** The first attempt's time: a message, if any, was created after it. */
     readonly since: Date,
+    readonly reason: OutcomeUnknownReason,
+    /** Creates sent to Twilio for this call, each of which may have made a message. */
+    readonly attempts: number,
   ) {
+    const looked =
+      reason === "list-unreadable"
+        ? "and Twilio's message list could not be checked"
+        : `and it is not in Twilio's message list yet (which may lag); ${attempts === 1 ? "it was not sent again" : `${attempts} attempts were made`}`;
     super(
-      `Unknown whether Twilio sent the message to ${to} (${describeFailure(failure)}), and Twilio's message list could not be checked; look for it in Twilio's message log before sending again`,
+      `Unknown whether Twilio sent the message to ${to} (${describeFailure(failure)}), ${looked}; look for it in Twilio's message log before sending again`,
       failure,
     );
   }

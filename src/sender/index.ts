@@ -1,13 +1,15 @@
 /**
- * The sender room (src/sender/): the runtime package a backend installs (`npm run build` →
- * dist/sender): route lookup, delivery at most once, rate limits, typed errors, NestJS module.
+ * The sender room (src/sender/): the runtime package a backend installs (packages/sender,
+ * `twilio-messaging-sender`, built from here): route lookup, delivery that never repeats a create
+ * blindly, rate limits, typed errors, NestJS module.
  *
- * Imports only src/sms, src/validation, src/twilio, src/util and the PostgreSQL-only opener
- * src/db/connection.ts: never the database factory (PGlite), Pulumi, the config/YAML loader, the
+ * Imports only src/sms, src/validation, src/twilio and src/util, and of npm packages only what
+ * packages/sender/package.json declares: never src/db (the package ships no generated Prisma
+ * client; it reads through the backend's client or `pg`), Pulumi, the config/YAML loader, the
  * deploy-time rooms (plan, sync, start, pulumi), the emulator, src/cli, scripts/, bench/ or test/.
  * Nothing but src/cli, tests and benchmarks imports it.
  *
- * `twilio-messaging-iac/sender`: send SMS through an account's Messaging Service.
+ * `twilio-messaging-sender`: send SMS through an account's Messaging Service.
  * Importing it has no side effect: nothing connects until `createSmsSender` is called.
  */
 export {
@@ -25,8 +27,12 @@ export {
 export {
   BodyTooLongError,
   EmptyBodyError,
+  InsecureBaseUrlError,
   InvalidRecipientError,
+  InvalidSenderOptionsError,
+  MissingPeerDependencyError,
   NoMessagingServiceError,
+  type OutcomeUnknownReason,
   RateLimitedError,
   SendOutcomeUnknownError,
   SmsSenderError,
@@ -34,12 +40,9 @@ export {
   TwilioSendError,
   UnknownVapiPhoneIdError,
 } from "./errors";
-export {
-  type InvalidateScope,
-  invalidateSenderCaches,
-  type SenderPrismaClient,
-} from "./lookup";
+export { type InvalidateScope, invalidateSenderCaches } from "./lookup";
 export { smsSenderOptionsSchema } from "./options";
+export type { SenderPrismaClient } from "./prisma-routes";
 export type { RateLimitOptions } from "./rate-limit";
 export {
   createSmsSender,
@@ -49,5 +52,6 @@ export {
   type SmsSender,
   type SmsSenderOptions,
   type StaffAlertInput,
+  type WhenOutcomeUnknown,
 } from "./sender";
 export { formatStaffAlert, type StaffAlert } from "./staff-alert";

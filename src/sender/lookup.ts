@@ -1,6 +1,7 @@
 /**
- * Which Messaging Service sends for an account or a Vapi phone: the database rows the sync
- * writes, read through the backend's Prisma client (or one the sender opened), cached.
+ * Which Messaging Service sends for an account or a Vapi phone, cached: the rule on the rows the
+ * sync writes, whatever reads them (the backend's Prisma client: prisma-routes.ts; or PostgreSQL
+ * through `pg` from `databaseUrl`: postgres-routes.ts).
  *
  * The rule is the seed's: for an account, its active `VapiPhoneNumber` row that has a Messaging
  * Service SID (the oldest, so the choice is stable); for a Vapi phone id, that row (the call
@@ -10,20 +11,7 @@
  * drops entries at once, and `invalidateSenderCaches()` does it for every sender in the process
  * (the sync calls it when it runs in the backend's process).
  */
-import { z } from "zod";
 import { NoMessagingServiceError, UnknownVapiPhoneIdError } from "./errors";
-
-/**
- * The part of a Prisma client the sender uses: `vapiPhoneNumber.findFirst` on the schema of
- * `src/db/schema.prisma` (the seed's `VapiPhoneNumber` with its `account` relation). A
- * `PrismaClient` from the backend's own generated client fits, whatever its other models.
- */
-export interface SenderPrismaClient {
-  vapiPhoneNumber: {
-    // biome-ignore lint/suspicious/noExplicitAny: Prisma's generic argument types differ per client
-    findFirst(args: any): PromiseLike<unknown>;
-  };
-}
 
 /** Where a message for an account goes. */
 export interface SmsRoute {
@@ -36,47 +24,28 @@ export interface SmsRoute {
 /** Which route to look up. */
 export type RouteKey = { accountId: string } | { vapiPhoneId: string };
 
-const SELECT = {
-  accountId: true,
-  vapiPhoneId: true,
-  twilioMessagingServiceSid: true,
-  account: { select: { name: true } },
-} as const;
+/** The row a route source found for a key (by the rule above), or undefined. */
+export interface RouteRow {
+  accountId: string;
+  vapiPhoneId: string;
+  twilioMessagingServiceSid: string | null;
+  accountName: string | null;
+}
 
-/** The row as selected: checked, so a client generated from another schema fails clearly. */
-const selectedRow = z.object({
-  accountId: z.string(),
-  vapiPhoneId: z.string(),
-  twilioMessagingServiceSid: z.string().nullable(),
-  account: z.object({ name: z.string() }).nullable(),
-});
+/** Reads the row for a key: the one query a source makes. */
+export type RouteSource = (key: RouteKey) => Promise<RouteRow | undefined>;
 
-async function queryRoute(prisma: SenderPrismaClient, key: RouteKey): Promise<SmsRoute> {
-  const raw =
-    "accountId" in key
-      ? await prisma.vapiPhoneNumber.findFirst({
-          where: {
-            accountId: key.accountId,
-            isActive: true,
-            twilioMessagingServiceSid: { not: null },
-          },
-          orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-          select: SELECT,
-        })
-      : await prisma.vapiPhoneNumber.findFirst({
-          where: { vapiPhoneId: key.vapiPhoneId },
-          select: SELECT,
-        });
-  if (raw === null || raw === undefined) {
+/** The route in a found row, or the typed error that says why there is none. */
+export function routeFromRow(key: RouteKey, row: RouteRow | undefined): SmsRoute {
+  if (row === undefined) {
     if ("accountId" in key) throw new NoMessagingServiceError(key.accountId);
     throw new UnknownVapiPhoneIdError(key.vapiPhoneId);
   }
-  const row = selectedRow.parse(raw);
   if (!row.twilioMessagingServiceSid)
     throw new NoMessagingServiceError(row.accountId, row.vapiPhoneId);
   return {
     accountId: row.accountId,
-    accountName: row.account?.name ?? "",
+    accountName: row.accountName ?? "",
     vapiPhoneId: row.vapiPhoneId,
     messagingServiceSid: row.twilioMessagingServiceSid,
   };
@@ -98,7 +67,7 @@ export class RouteCache {
   private generation = 0;
 
   constructor(
-    private readonly prisma: SenderPrismaClient,
+    private readonly source: RouteSource,
     private readonly ttlMs: number,
   ) {}
 
@@ -109,7 +78,9 @@ export class RouteCache {
     const inFlight = this.pending.get(id);
     if (inFlight) return inFlight;
     const generation = this.generation;
-    const lookup = queryRoute(this.prisma, key).finally(() => this.pending.delete(id));
+    const lookup = this.source(key)
+      .then((row) => routeFromRow(key, row))
+      .finally(() => this.pending.delete(id));
     this.pending.set(id, lookup);
     const route = await lookup;
     // An invalidation during the query means the row may have changed since: do not keep it.

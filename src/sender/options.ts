@@ -1,38 +1,51 @@
 /**
  * The options of `createSmsSender`: one zod schema, from which the TypeScript types come and which
- * checks a JavaScript caller's options with errors that name the option.
+ * checks a JavaScript caller's options with errors that name the option. Unknown keys are refused
+ * (a misspelt option must not be silently ignored).
  */
 import { z } from "zod";
-import type { SenderPrismaClient } from "./lookup";
+import { checkBaseUrl } from "./base-url";
+import { InvalidSenderOptionsError } from "./errors";
+import { isPrismaLike, type SenderPrismaClient } from "./prisma-routes";
 
-const isPrismaLike = (value: unknown): value is SenderPrismaClient =>
-  typeof (value as SenderPrismaClient | undefined)?.vapiPhoneNumber?.findFirst === "function";
+/**
+ * After an unknown outcome the sender always looks in Twilio's message list first; when the
+ * message is not found there within `retry.lookupWindowMs`: `"error"` throws
+ * SendOutcomeUnknownError and never sends it again (no duplicate, but maybe no message),
+ * `"resend"` sends it again (a message goes out, but the recipient may get it twice when the
+ * list lagged behind the first create).
+ */
+export const whenOutcomeUnknownSchema = z.enum(["error", "resend"]);
+export type WhenOutcomeUnknown = z.infer<typeof whenOutcomeUnknownSchema>;
 
 export const smsSenderOptionsSchema = z
-  .object({
+  .strictObject({
     /** The backend's Prisma client (its schema has the seed's `VapiPhoneNumber` and `Account`). */
     prisma: z
       .custom<SenderPrismaClient>(isPrismaLike, {
         message: "must be a Prisma client with the VapiPhoneNumber model",
       })
       .optional(),
-    /** Or a PostgreSQL URL: the sender opens it through the project's database factory. */
+    /** Or a PostgreSQL URL, read with `pg` (an optional peer dependency to install then). */
     databaseUrl: z.string().min(1).optional(),
-    twilio: z.object({
+    twilio: z.strictObject({
       /** `AC…`, the account the messages are sent from. */
       accountSid: z.string(),
       authToken: z.string().optional(),
       /** `SK…` API key, with `apiSecret`, instead of the auth token. */
       apiKey: z.string().optional(),
       apiSecret: z.string().optional(),
-      /** Send requests here instead of Twilio (the emulator); default `TWILIO_BASE_URL`. */
+      /**
+       * Send requests here instead of Twilio (the emulator). Only from here, never from the
+       * environment; plain `http://` only to loopback.
+       */
       baseUrl: z.string().optional(),
       /** Per-request timeout in ms (SDK default 30 000); a timeout is an unknown outcome. */
       timeoutMs: z.number().int().positive().optional(),
     }),
     /** Messages per account per window; no limit when absent. */
     rateLimit: z
-      .object({
+      .strictObject({
         messages: z.number().int().positive(),
         windowSeconds: z.number().int().positive(),
         whenLimited: z.enum(["error", "wait"]).optional(),
@@ -48,10 +61,14 @@ export const smsSenderOptionsSchema = z
     pricePerSegmentUsd: z.number().nonnegative().optional(),
     /** Estimate segments after Smart Encoding, as a Messaging Service does by default (true). */
     smartEncoding: z.boolean().optional(),
+    /** Default for every send: see whenOutcomeUnknownSchema (default "error"). */
+    whenOutcomeUnknown: whenOutcomeUnknownSchema.optional(),
     retry: z
-      .object({
-        /** Sends tried while the outcome stays unknown (5xx, timeout, dropped; default 3). */
+      .strictObject({
+        /** With `whenOutcomeUnknown: "resend"`: creates sent in all while outcomes stay unknown (default 3). */
         attempts: z.number().int().min(1).optional(),
+        /** How long to keep looking in Twilio's message list after an unknown outcome (default 5000 ms). */
+        lookupWindowMs: z.number().int().nonnegative().optional(),
         /** Retries of Twilio's 429, honouring Retry-After (default 4). */
         rateLimitRetries: z.number().int().nonnegative().optional(),
         /** Longest Retry-After honoured, in ms (default 30 000). */
@@ -63,6 +80,10 @@ export const smsSenderOptionsSchema = z
     message: "give prisma (the backend's Prisma client) or databaseUrl",
     path: ["prisma"],
   })
+  .refine((options) => options.prisma === undefined || options.databaseUrl === undefined, {
+    message: "give prisma or databaseUrl, not both",
+    path: ["databaseUrl"],
+  })
   .refine((options) => options.redisUrl === undefined || options.rateLimit !== undefined, {
     message: "redisUrl shares a rate limit: give rateLimit too",
     path: ["redisUrl"],
@@ -70,12 +91,17 @@ export const smsSenderOptionsSchema = z
 
 export type SmsSenderOptions = z.input<typeof smsSenderOptionsSchema>;
 
-/** Options checked, or an Error that lists every problem as `path: message`. */
+/**
+ * Options checked, or InvalidSenderOptionsError listing every problem as `path: message`
+ * (InsecureBaseUrlError for plain http off loopback).
+ */
 export function parseSenderOptions(options: unknown): z.output<typeof smsSenderOptionsSchema> {
   const result = smsSenderOptionsSchema.safeParse(options);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map(
-    (issue) => `${issue.path.join(".") || "options"}: ${issue.message}`,
-  );
-  throw new Error(`Invalid SMS sender options: ${problems.join("; ")}`);
+  if (!result.success) {
+    throw new InvalidSenderOptionsError(
+      result.error.issues.map((issue) => `${issue.path.join(".") || "options"}: ${issue.message}`),
+    );
+  }
+  if (result.data.twilio.baseUrl !== undefined) checkBaseUrl(result.data.twilio.baseUrl);
+  return result.data;
 }

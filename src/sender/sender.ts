@@ -3,9 +3,9 @@
  * Messaging Service (never a `From` number).
  *
  * Per message: check recipient and body (no call yet) → the account's Messaging Service SID
- * (cached database lookup) → the account's rate limit → `messages.create` at most once
+ * (cached database lookup) → the account's rate limit → `messages.create`, never repeated blindly
  * (deliver.ts) → the result with segments and estimated cost. One Twilio client per sender,
- * reused for every message; `close()` releases what the sender opened (database, Redis).
+ * reused for every message; `close()` releases what the sender opened (database pool, Redis).
  */
 import { estimateSms, type SmsEstimate } from "../sms/cost";
 import { createTwilioClient, type TwilioClient } from "../twilio/client";
@@ -16,18 +16,21 @@ import {
   DEFAULT_DELIVERY_POLICY,
   type DeliveryPolicy,
 } from "./deliver";
-import { type LazyDatabase, openOnFirstUse } from "./lazy-database";
+import { InvalidSenderOptionsError } from "./errors";
 import {
   type InvalidateScope,
   RouteCache,
   type RouteKey,
+  type RouteSource,
   registerCache,
   type SmsRoute,
 } from "./lookup";
-import { parseSenderOptions, type SmsSenderOptions } from "./options";
+import { parseSenderOptions, type SmsSenderOptions, type WhenOutcomeUnknown } from "./options";
+import { openPostgresRoutes } from "./postgres-routes";
+import { prismaRoutes } from "./prisma-routes";
 import { type AccountRateLimiter, createAccountRateLimiter } from "./rate-limit";
 import { formatStaffAlert } from "./staff-alert";
-import { checkBody, checkRecipient } from "./validate";
+import { checkBody, checkRecipient, checkWhenOutcomeUnknown } from "./validate";
 
 export interface SendSmsInput {
   /** The backend's `Account.id`. */
@@ -37,6 +40,8 @@ export interface SendSmsInput {
   body: string;
   /** Twilio posts delivery status changes here (overrides the service's callback). */
   statusCallback?: string;
+  /** For this message: not found after an unknown outcome → "error" or "resend" (sender's default). */
+  whenOutcomeUnknown?: WhenOutcomeUnknown;
 }
 
 export interface SendSmsByVapiPhoneIdInput {
@@ -45,6 +50,7 @@ export interface SendSmsByVapiPhoneIdInput {
   to: string;
   body: string;
   statusCallback?: string;
+  whenOutcomeUnknown?: WhenOutcomeUnknown;
 }
 
 export interface StaffAlertInput {
@@ -54,6 +60,7 @@ export interface StaffAlertInput {
   reason: string;
   summary: string;
   patientName?: string | null;
+  whenOutcomeUnknown?: WhenOutcomeUnknown;
 }
 
 export interface SmsResult extends SmsEstimate {
@@ -75,25 +82,47 @@ export interface SmsSender {
   close(): Promise<void>;
 }
 
-export type { SmsSenderOptions };
+export type { SmsSenderOptions, WhenOutcomeUnknown };
+
+type Settings = ReturnType<typeof parseSenderOptions>;
+
+/** One Twilio client for the sender; the base URL from the options only (never the environment). */
+function twilioClientOf(settings: Settings): TwilioClient {
+  const { twilio } = settings;
+  try {
+    return createTwilioClient({
+      accountSid: twilio.accountSid,
+      ...(twilio.authToken !== undefined ? { authToken: twilio.authToken } : {}),
+      ...(twilio.apiKey !== undefined ? { apiKey: twilio.apiKey } : {}),
+      ...(twilio.apiSecret !== undefined ? { apiSecret: twilio.apiSecret } : {}),
+      ...(twilio.baseUrl !== undefined ? { baseUrl: twilio.baseUrl } : {}),
+      ...(twilio.timeoutMs !== undefined ? { timeout: twilio.timeoutMs } : {}),
+      env: {}, // not TWILIO_BASE_URL from the backend's environment: base-url.ts says why
+      retry: {
+        maxRetries: settings.retry?.rateLimitRetries ?? DEFAULT_RETRY_POLICY.maxRetries,
+        maxRetryAfterMs: settings.retry?.maxRetryAfterMs ?? DEFAULT_RETRY_POLICY.maxRetryAfterMs,
+      },
+    });
+  } catch (error) {
+    // The client's own checks of the credentials (never echoing a secret), as an options error.
+    throw new InvalidSenderOptionsError([`twilio: ${(error as Error).message}`]);
+  }
+}
+
+/** Where routes are read: the backend's Prisma client, or PostgreSQL through `pg`. */
+function routeSourceOf(settings: Settings): { source: RouteSource; close(): Promise<void> } {
+  if (settings.prisma) return { source: prismaRoutes(settings.prisma), close: async () => {} };
+  return openPostgresRoutes(settings.databaseUrl as string);
+}
 
 export function createSmsSender(options: SmsSenderOptions): SmsSender {
   const settings = parseSenderOptions(options);
-  const client: TwilioClient = createTwilioClient({
-    accountSid: settings.twilio.accountSid,
-    ...(settings.twilio.authToken !== undefined ? { authToken: settings.twilio.authToken } : {}),
-    ...(settings.twilio.apiKey !== undefined ? { apiKey: settings.twilio.apiKey } : {}),
-    ...(settings.twilio.apiSecret !== undefined ? { apiSecret: settings.twilio.apiSecret } : {}),
-    ...(settings.twilio.baseUrl !== undefined ? { baseUrl: settings.twilio.baseUrl } : {}),
-    ...(settings.twilio.timeoutMs !== undefined ? { timeout: settings.twilio.timeoutMs } : {}),
-    retry: {
-      maxRetries: settings.retry?.rateLimitRetries ?? DEFAULT_RETRY_POLICY.maxRetries,
-      maxRetryAfterMs: settings.retry?.maxRetryAfterMs ?? DEFAULT_RETRY_POLICY.maxRetryAfterMs,
-    },
-  });
+  const client = twilioClientOf(settings);
   const delivery: DeliveryPolicy = {
     ...DEFAULT_DELIVERY_POLICY,
+    whenOutcomeUnknown: settings.whenOutcomeUnknown ?? DEFAULT_DELIVERY_POLICY.whenOutcomeUnknown,
     attempts: settings.retry?.attempts ?? DEFAULT_DELIVERY_POLICY.attempts,
+    lookupWindowMs: settings.retry?.lookupWindowMs ?? DEFAULT_DELIVERY_POLICY.lookupWindowMs,
   };
   const estimate = {
     ...(settings.pricePerSegmentUsd !== undefined
@@ -102,14 +131,8 @@ export function createSmsSender(options: SmsSenderOptions): SmsSender {
     ...(settings.smartEncoding !== undefined ? { smartEncoding: settings.smartEncoding } : {}),
   };
 
-  // The database: the backend's client, or PostgreSQL opened on first use from databaseUrl (the
-  // lean opener: the package never loads the embedded database).
-  const database: LazyDatabase = settings.prisma
-    ? { prisma: settings.prisma, close: async () => {} }
-    : openOnFirstUse(() =>
-        import("../db/connection").then((db) => db.openPostgres(settings.databaseUrl as string)),
-      );
-  const routes = new RouteCache(database.prisma, settings.cacheTtlMs ?? 60_000);
+  const database = routeSourceOf(settings);
+  const routes = new RouteCache(database.source, settings.cacheTtlMs ?? 60_000);
   const unregister = registerCache(routes);
   const limiter: AccountRateLimiter | undefined = settings.rateLimit
     ? createAccountRateLimiter(settings.rateLimit, settings.redisUrl)
@@ -121,7 +144,10 @@ export function createSmsSender(options: SmsSenderOptions): SmsSender {
     route: SmsRoute,
     to: string,
     body: string,
-    statusCallback: string | undefined,
+    {
+      statusCallback,
+      whenOutcomeUnknown,
+    }: Pick<SendSmsInput, "statusCallback" | "whenOutcomeUnknown">,
   ): Promise<SmsResult> {
     await limiter?.take(route.accountId);
     const message = await createMessageOnce(
@@ -132,7 +158,7 @@ export function createSmsSender(options: SmsSenderOptions): SmsSender {
         body,
         ...(statusCallback ? { statusCallback } : {}),
       },
-      delivery,
+      whenOutcomeUnknown ? { ...delivery, whenOutcomeUnknown } : delivery,
       claimed,
     );
     return {
@@ -149,20 +175,23 @@ export function createSmsSender(options: SmsSenderOptions): SmsSender {
   }
 
   return {
-    async sendSms({ accountId, to, body, statusCallback }) {
+    async sendSms({ accountId, to, body, ...choices }) {
       checkRecipient(to);
       checkBody(body);
-      return send(await resolve({ accountId }), to, body, statusCallback);
+      checkWhenOutcomeUnknown(choices.whenOutcomeUnknown);
+      return send(await resolve({ accountId }), to, body, choices);
     },
 
-    async sendSmsByVapiPhoneId({ vapiPhoneId, to, body, statusCallback }) {
+    async sendSmsByVapiPhoneId({ vapiPhoneId, to, body, ...choices }) {
       checkRecipient(to);
       checkBody(body);
-      return send(await resolve({ vapiPhoneId }), to, body, statusCallback);
+      checkWhenOutcomeUnknown(choices.whenOutcomeUnknown);
+      return send(await resolve({ vapiPhoneId }), to, body, choices);
     },
 
-    async sendStaffAlert({ vapiPhoneId, to, reason, summary, patientName }) {
+    async sendStaffAlert({ vapiPhoneId, to, reason, summary, patientName, whenOutcomeUnknown }) {
       checkRecipient(to);
+      checkWhenOutcomeUnknown(whenOutcomeUnknown);
       const route = await resolve({ vapiPhoneId });
       const body = formatStaffAlert({
         accountName: route.accountName,
@@ -171,7 +200,7 @@ export function createSmsSender(options: SmsSenderOptions): SmsSender {
         patientName,
       });
       checkBody(body); // fails only for an account name or reason past 1600 characters
-      return send(route, to, body, undefined);
+      return send(route, to, body, { whenOutcomeUnknown });
     },
 
     invalidate(scope) {

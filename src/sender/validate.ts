@@ -5,7 +5,13 @@
  */
 import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import { MAX_BODY_LENGTH } from "../sms/segments";
-import { BodyTooLongError, EmptyBodyError, InvalidRecipientError } from "./errors";
+import {
+  BodyTooLongError,
+  EmptyBodyError,
+  InvalidRecipientError,
+  InvalidSenderOptionsError,
+} from "./errors";
+import { type WhenOutcomeUnknown, whenOutcomeUnknownSchema } from "./options";
 
 /** Throws InvalidRecipientError unless `to` is a valid number written in E.164 (`+15145550123`). */
 export function checkRecipient(to: unknown): asserts to is string {
@@ -24,4 +30,14 @@ export function checkRecipient(to: unknown): asserts to is string {
 export function checkBody(body: unknown): asserts body is string {
   if (typeof body !== "string" || body.trim() === "") throw new EmptyBodyError();
   if (body.length > MAX_BODY_LENGTH) throw new BodyTooLongError(body.length, MAX_BODY_LENGTH);
+}
+
+/** A call's `whenOutcomeUnknown`, when given, is one the sender knows (a typo must not mean "resend"). */
+export function checkWhenOutcomeUnknown(
+  value: unknown,
+): asserts value is WhenOutcomeUnknown | undefined {
+  if (value !== undefined && !whenOutcomeUnknownSchema.safeParse(value).success)
+    throw new InvalidSenderOptionsError([
+      `whenOutcomeUnknown: must be "error" or "resend", got ${JSON.stringify(value)}`,
+    ]);
 }

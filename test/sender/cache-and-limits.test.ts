@@ -9,9 +9,12 @@ import { Client } from "pg";
 import { describe, expect, it } from "vitest";
 import {
   createSmsSender,
+  InsecureBaseUrlError,
+  InvalidSenderOptionsError,
   invalidateSenderCaches,
   RateLimitedError,
   type SenderPrismaClient,
+  SmsSenderError,
 } from "../../src/sender";
 import { REDIS_CONNECTION_NAME } from "../../src/sender/rate-limit";
 import type { StackOutputs } from "../../src/sync/contract";
@@ -221,27 +224,118 @@ describe("per-account rate limits", () => {
 });
 
 describe("options and lifecycle", () => {
-  it("refuses incomplete options, naming each problem", () => {
-    expect(() =>
-      createSmsSender({ twilio: { accountSid: "AC".padEnd(34, "0"), authToken: "x" } }),
-    ).toThrow(
+  it("refuses incomplete or unknown options with a typed error naming each problem", () => {
+    const twilio = { accountSid: "AC".padEnd(34, "0"), authToken: "x" };
+    const refusal = (options: unknown) => {
+      try {
+        createSmsSender(options as Parameters<typeof createSmsSender>[0]);
+      } catch (error) {
+        expect(error).toBeInstanceOf(InvalidSenderOptionsError);
+        expect(error).toMatchObject({ code: "INVALID_OPTIONS" });
+        return (error as Error).message;
+      }
+      throw new Error("expected createSmsSender to refuse its options");
+    };
+    expect(refusal({ twilio })).toBe(
       "Invalid SMS sender options: prisma: give prisma (the backend's Prisma client) or databaseUrl",
     );
-    expect(() =>
-      createSmsSender({
+    expect(
+      refusal({
         prisma: {} as SenderPrismaClient,
-        twilio: { accountSid: "AC".padEnd(34, "0"), authToken: "x" },
+        twilio,
         rateLimit: { messages: 0, windowSeconds: 60 },
       }),
-    ).toThrow(
-      /prisma: must be a Prisma client with the VapiPhoneNumber model; rateLimit.messages: /,
+    ).toMatch(
+      /^Invalid SMS sender options: prisma: must be a Prisma client with the VapiPhoneNumber model; rateLimit.messages: /,
     );
-    expect(() =>
-      createSmsSender({
+    // A misspelt option is an error, not silently ignored.
+    expect(
+      refusal({ databaseUrl: "postgresql://x", twilio, whenOutcomeUnknwn: "resend", global: true }),
+    ).toMatch(
+      /^Invalid SMS sender options: options: Unrecognized keys: "whenOutcomeUnknwn", "global"/,
+    );
+    expect(refusal({ prisma: world.db.prisma, databaseUrl: "postgresql://x", twilio })).toBe(
+      "Invalid SMS sender options: databaseUrl: give prisma or databaseUrl, not both",
+    );
+    expect(
+      refusal({
         databaseUrl: "postgresql://x",
         twilio: { accountSid: "nope", authToken: "secret-token" },
       }),
-    ).toThrow("Twilio account SID must be 'AC' followed by 32 lower-case hex digits");
+    ).toBe(
+      "Invalid SMS sender options: twilio: Twilio account SID must be 'AC' followed by 32 lower-case hex digits",
+    );
+    expect(
+      refusal({ databaseUrl: "postgresql://x", twilio: { ...twilio, baseUrl: "ftp://x" } }),
+    ).toBe("Invalid SMS sender options: twilio.baseUrl: must be https:// (got ftp:)");
+  });
+
+  it.each([
+    "http://emulator:4010",
+    "http://10.0.0.5:4010",
+    "http://[::2]:4010",
+    "http://127.0.0.1.example.com",
+    "http://api.twilio.com",
+  ])(
+    "refuses plain http to %s (not loopback): InsecureBaseUrlError, before any call",
+    (baseUrl) => {
+      const error = (() => {
+        try {
+          createSmsSender({
+            databaseUrl: "postgresql://x",
+            twilio: { accountSid: "AC".padEnd(34, "0"), authToken: "secret-token", baseUrl },
+          });
+        } catch (caught) {
+          return caught;
+        }
+      })();
+      expect(error).toBeInstanceOf(InsecureBaseUrlError);
+      expect(error).toBeInstanceOf(SmsSenderError);
+      expect(error).toMatchObject({ code: "INSECURE_BASE_URL", host: new URL(baseUrl).hostname });
+      expect((error as Error).message).toMatch(
+        /^Insecure Twilio base URL: plain http:\/\/ is allowed only to loopback/,
+      );
+      expect((error as Error).message).not.toContain("secret-token");
+    },
+  );
+
+  it.each([
+    "http://127.0.0.1:4010",
+    "http://127.1.2.3:4010",
+    "http://localhost:4010",
+    "http://[::1]:4010",
+    "https://emulator.internal:4010",
+  ])("accepts %s (loopback, or https)", async (baseUrl) => {
+    const sender = createSmsSender({
+      prisma: world.db.prisma,
+      twilio: { accountSid: "AC".padEnd(34, "0"), authToken: "x", baseUrl },
+    });
+    await sender.close();
+  });
+
+  it("never reads TWILIO_BASE_URL from the environment: without baseUrl nothing reaches the emulator it names", async () => {
+    const account = await world.provisionAccount();
+    const calls = world.callsSince();
+    const saved = process.env.TWILIO_BASE_URL;
+    process.env.TWILIO_BASE_URL = world.t.baseUrl;
+    try {
+      const sender = world.sender({
+        twilio: { accountSid: world.t.emulator.accountSid, authToken: AUTH_TOKEN }, // no baseUrl
+        retry: { rateLimitRetries: 0, lookupWindowMs: 0 },
+      });
+      // Twilio itself is unreachable from this machine (no internet): the send fails there.
+      const error = await sender
+        .sendSms({ accountId: account.accountId, to: TO, body: "not to the emulator" })
+        .then(
+          () => undefined,
+          (caught: unknown) => caught,
+        );
+      expect(error).toBeInstanceOf(SmsSenderError);
+    } finally {
+      if (saved === undefined) delete process.env.TWILIO_BASE_URL;
+      else process.env.TWILIO_BASE_URL = saved;
+    }
+    expect(calls()).toEqual([]);
   });
 
   it("opens the database from databaseUrl on first use, and close() releases it", async () => {

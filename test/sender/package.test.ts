@@ -1,159 +1,206 @@
 /**
- * The package a backend installs: `npm pack` (which builds dist/ first), the tarball installed
- * into a scratch Node project in a temporary directory outside the repo (dependencies from the npm
- * registry, or npm's cache), then used as a backend would: plain CommonJS sends an SMS through the
- * emulator and the real PostgreSQL, an ES module imports both entry points, and TypeScript
- * compiles a file against the package's types (nodenext and node10 module resolution).
+ * The sender package as it is published (packages/sender, `twilio-messaging-sender`): what
+ * `npm publish --dry-run` would upload, its manifest against the code it ships, and the tarball
+ * installed alone into a scratch project outside the repository: only what the sender runs, no
+ * install script, an ES module import, and the error a backend gets when it passes `databaseUrl`
+ * without `pg`. A backend with its own Prisma schema: backend.test.ts; NestJS 10 and 11:
+ * nestjs-versions.test.ts.
  *
- * Needs the npm registry (or a warm npm cache): about 20 s for the install, 15 s for the build.
+ * Needs the npm registry (or a warm npm cache): about 10 s for the install, 5 s for the build.
  */
-import { execFile, execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AUTH_TOKEN } from "../emulator/helpers";
-import { useSenderWorld } from "./world";
+import {
+  copyFixture,
+  npmInstall,
+  PACKAGE_NAME,
+  packSender,
+  REPO,
+  run,
+  SENDER_PACKAGE_DIR,
+  scratchProject,
+} from "./scratch-install";
 
-const REPO = resolve(__dirname, "..", "..");
-const FIXTURES = join(REPO, "test", "fixtures", "sender-consumer");
-const TSC = join(REPO, "node_modules", "typescript", "bin", "tsc");
-const world = useSenderWorld("package");
+/** Every file a backend receives: the manifest, README, CHANGELOG and the built modules. */
+const MODULES = [
+  "sender/base-url",
+  "sender/deliver",
+  "sender/errors",
+  "sender/index",
+  "sender/lookup",
+  "sender/nestjs",
+  "sender/options",
+  "sender/postgres-routes",
+  "sender/prisma-routes",
+  "sender/rate-limit",
+  "sender/sender",
+  "sender/staff-alert",
+  "sender/validate",
+  "sms/cost",
+  "sms/segments",
+  "twilio/client",
+  "twilio/http-client",
+  "util/backoff",
+  "validation/sids",
+];
+const PUBLISHED_FILES = [
+  "CHANGELOG.md",
+  "README.md",
+  ...MODULES.flatMap((module) => [`dist/${module}.d.ts`, `dist/${module}.js`]),
+  "package.json",
+].sort();
+
+interface Manifest {
+  dependencies: Record<string, string>;
+  peerDependencies: Record<string, string>;
+  peerDependenciesMeta: Record<string, { optional?: boolean }>;
+  [field: string]: unknown;
+}
+const manifest = JSON.parse(
+  readFileSync(join(SENDER_PACKAGE_DIR, "package.json"), "utf8"),
+) as Manifest;
+
 let scratch = "";
-
-/** For a child that talks to the emulator in this process: the event loop must keep running. */
-async function runAsync(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv) {
-  try {
-    const { stdout } = await promisify(execFile)(command, args, {
-      cwd,
-      env: { ...process.env, ...env },
-      timeout: 60_000,
-    });
-    return stdout;
-  } catch (error) {
-    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-    throw new Error(`${command} ${args.join(" ")} failed:\n${stdout ?? ""}\n${stderr ?? ""}`);
-  }
-}
-
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
-  const result = spawnSync(command, args, {
-    cwd,
-    env: { ...process.env, ...env },
-    encoding: "utf8",
-    timeout: 240_000,
-  });
-  if (result.status !== 0) {
-    throw new Error(
-      `${command} ${args.join(" ")} failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`,
-    );
-  }
-  return result.stdout;
-}
+let tarball = "";
 
 beforeAll(async () => {
-  scratch = mkdtempSync(join(tmpdir(), "sender-consumer-"));
-  // npm pack runs the prepack script: npm run build → dist/.
-  run("npm", ["pack", "--pack-destination", scratch, "--silent"], REPO);
-  const tarball = readdirSync(scratch).find((f) => f.endsWith(".tgz"));
-  if (!tarball) throw new Error(`npm pack left no tarball in ${scratch}`);
-  writeFileSync(
-    join(scratch, "package.json"),
-    JSON.stringify({ name: "backend-scratch", private: true, version: "1.0.0" }),
-  );
-  run(
-    "npm",
-    [
-      "install",
-      "--no-audit",
-      "--no-fund",
-      "--prefer-offline",
-      `./${tarball}`,
-      // The backend's own: Node types for the compile, NestJS for the nestjs entry.
-      "@types/node@20.19.43",
-      "@nestjs/common@12.5.1",
-      "reflect-metadata@0.2.2",
-      "rxjs@7.8.2",
-    ],
-    scratch,
-  );
-  for (const file of ["send.cjs", "entries.mjs", "typed.mts"])
-    copyFileSync(join(FIXTURES, file), join(scratch, file));
+  scratch = scratchProject("sender-lean", { name: "lean-backend" });
+  tarball = packSender(scratch);
+  await npmInstall(scratch, [tarball]);
+  copyFixture("sender-lean", ["missing-pg.cjs", "entry.mjs"], scratch);
 }, 600_000);
 
 afterAll(() => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
-describe("the packed package, installed in a scratch project", () => {
-  it("holds the built entry points and their types, and nothing of the repo's sources", () => {
-    const installed = join(scratch, "node_modules", "twilio-messaging-iac");
-    const files = execFileSync("find", [".", "-type", "f"], { cwd: installed, encoding: "utf8" })
+const installed = () => join(scratch, "node_modules", PACKAGE_NAME);
+
+/** The npm packages the built files require at run time (bare specifiers, not node: built-ins). */
+function requiredPackages(dir: string): string[] {
+  const names = new Set<string>();
+  const visit = (folder: string) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) visit(path);
+      else if (entry.name.endsWith(".js")) {
+        for (const [, specifier] of readFileSync(path, "utf8").matchAll(/require\("([^"]+)"\)/g)) {
+          if (!specifier || specifier.startsWith(".") || specifier.startsWith("node:")) continue;
+          const parts = specifier.split("/");
+          names.add(specifier.startsWith("@") ? parts.slice(0, 2).join("/") : (parts[0] ?? ""));
+        }
+      }
+    }
+  };
+  visit(dir);
+  return [...names].sort();
+}
+
+describe("the published package (packages/sender)", () => {
+  it("npm publish --dry-run lists only what a backend needs, and warns about nothing in the package", () => {
+    // Runs the package's prepack (its build) in packages/sender, as a real publish would.
+    const { stdout, stderr } = run("npm", ["publish", "--dry-run", "--json"], SENDER_PACKAGE_DIR);
+    const report = (JSON.parse(stdout) as Record<string, { files: { path: string }[] }>)[
+      PACKAGE_NAME
+    ];
+    expect(report?.files.map((file) => file.path).sort()).toEqual(PUBLISHED_FILES);
+    // The one warning left is this machine's: no registry login, which a dry run does not need.
+    const warnings = stderr
+      .split("\n")
+      .filter((line) => /npm warn/i.test(line) && !/requires you to be logged in/.test(line));
+    expect(warnings).toEqual([]);
+  });
+
+  it("the tarball a backend installs holds exactly those files", () => {
+    const listed = execFileSync("tar", ["-tzf", tarball], { encoding: "utf8" })
       .split("\n")
       .filter(Boolean)
+      .map((path) => path.replace(/^package\//, ""))
       .sort();
-    expect(files).toEqual(
-      expect.arrayContaining([
-        "./dist/sender/index.js",
-        "./dist/sender/index.d.ts",
-        "./dist/sender/nestjs.js",
-        "./dist/sender/nestjs.d.ts",
-        "./package.json",
-      ]),
-    );
-    expect(files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))).toEqual([]);
-    expect(files.filter((f) => /emulator|providers|pulumi/.test(f))).toEqual([]);
+    expect(listed).toEqual(PUBLISHED_FILES);
   });
 
-  it("plain JavaScript requires it and sends through the account's Messaging Service", async () => {
-    const account = await world.provisionAccount();
-    const out = await runAsync("node", ["send.cjs"], scratch, {
-      DATABASE_URL: world.databaseUrl,
-      TWILIO_ACCOUNT_SID: world.t.emulator.accountSid,
-      TWILIO_AUTH_TOKEN: AUTH_TOKEN,
-      TWILIO_BASE_URL: world.t.baseUrl,
-      ACCOUNT_ID: account.accountId,
-      TO: "+15145550170",
-    });
-    const printed = JSON.parse(out) as {
-      result: { sid: string };
-      typedError: boolean;
-      code: string;
-    };
-    expect(printed).toMatchObject({
-      result: {
-        status: "accepted",
-        messagingServiceSid: account.serviceSid,
-        segments: 1,
-        encoding: "GSM-7",
-        estimatedCostUsd: 0.0075,
-      },
-      typedError: true,
-      code: "NO_MESSAGING_SERVICE",
-    });
-    expect(world.t.emulator.state.messages.get(printed.result.sid)?.body).toBe(
-      "Sent by the packed package",
+  it("depends on exactly the npm packages its code requires, at the versions the repo tests (^)", () => {
+    const rootManifest = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as Manifest;
+    const required = requiredPackages(join(installed(), "dist"));
+    const peers = Object.keys(manifest.peerDependencies);
+    // Every package the code requires is a dependency or a peer, and every dependency is required.
+    expect(required).toEqual(
+      [...Object.keys(manifest.dependencies), "@nestjs/common", "pg"].sort(),
     );
+    // @prisma/client is the one peer the code never loads: the backend's client is used as given.
+    expect(peers.filter((peer) => !required.includes(peer))).toEqual(["@prisma/client"]);
+    for (const [name, range] of Object.entries(manifest.dependencies))
+      expect(range, name).toBe(`^${rootManifest.dependencies[name]}`);
   });
 
-  it("an ES module imports both entry points, and importing opens nothing (the process ends)", () => {
-    const out = run("node", ["entries.mjs"], scratch);
-    expect(JSON.parse(out)).toEqual({
+  it("peers are optional and over whole major lines; types for both entries; engines; no side effects; no install script", () => {
+    expect(manifest.peerDependencies).toEqual({
+      "@nestjs/common": "^10.0.0 || ^11.0.0 || ^12.0.0",
+      "@prisma/client": "^7.0.0",
+      pg: "^8.0.0",
+    });
+    for (const peer of Object.keys(manifest.peerDependencies))
+      expect(manifest.peerDependenciesMeta[peer], peer).toEqual({ optional: true });
+    expect(manifest.exports).toEqual({
+      ".": { types: "./dist/sender/index.d.ts", default: "./dist/sender/index.js" },
+      "./nestjs": { types: "./dist/sender/nestjs.d.ts", default: "./dist/sender/nestjs.js" },
+      "./package.json": "./package.json",
+    });
+    expect(manifest.types).toBe("./dist/sender/index.d.ts");
+    expect(manifest.typesVersions).toEqual({ "*": { nestjs: ["dist/sender/nestjs.d.ts"] } });
+    expect(manifest.engines).toEqual({ node: ">=20.19" });
+    expect(manifest.sideEffects).toBe(false);
+    expect(manifest.private).toBeUndefined();
+    const scripts = Object.keys(manifest.scripts as Record<string, string>);
+    expect(scripts.filter((name) => /install|prepare/.test(name))).toEqual([]);
+  });
+});
+
+describe("installed alone into a scratch project", () => {
+  it("brings only what the sender runs: no Pulumi, YAML, PGlite, Prisma or pg, and no install script", () => {
+    const lock = JSON.parse(
+      readFileSync(join(scratch, "node_modules", ".package-lock.json"), "utf8"),
+    ) as { packages: Record<string, { hasInstallScript?: boolean }> };
+    const packages = Object.keys(lock.packages).map((path) =>
+      path.replace(/^.*node_modules\//, ""),
+    );
+    expect(packages).toEqual(expect.arrayContaining(Object.keys(manifest.dependencies)));
+    const heavy = packages.filter((name) =>
+      /^(@pulumi\/|@electric-sql\/|pglite|yaml$|protobufjs$|@prisma\/|prisma$|pg$|@nestjs\/)/.test(
+        name,
+      ),
+    );
+    expect(heavy).toEqual([]);
+    const withScripts = Object.entries(lock.packages)
+      .filter(([, entry]) => entry.hasInstallScript)
+      .map(([path]) => path);
+    expect(withScripts).toEqual([]);
+    // Nothing of the repository's own sources or test double rides along.
+    const files = execFileSync("find", [".", "-type", "f"], { cwd: installed(), encoding: "utf8" });
+    expect(files).not.toMatch(/emulator|providers|pulumi|generated|\.ts\n(?<!\.d\.ts\n)/);
+  });
+
+  it("an ES module imports it without the backend's Prisma client, and importing opens nothing", () => {
+    const { stdout } = run("node", ["entry.mjs"], scratch);
+    expect(JSON.parse(stdout)).toEqual({
       createSmsSender: "function",
-      forRoot: "function",
-      token: "TWILIO_MESSAGING_IAC_SMS_SENDER",
+      SmsSenderError: "function",
       segments: { encoding: "GSM-7", segments: 2 },
     });
   });
 
-  it("TypeScript compiles a backend file against its types (nodenext and node10 resolution)", () => {
-    const strict = ["--noEmit", "--strict", "--types", "node"];
-    // Once with every declaration file checked (ours included), once as an older CommonJS backend.
-    const nodenext = ["--module", "nodenext", "--moduleResolution", "nodenext"];
-    run("node", [TSC, ...strict, ...nodenext, "--skipLibCheck", "false", "typed.mts"], scratch);
-    copyFileSync(join(scratch, "typed.mts"), join(scratch, "typed.ts"));
-    const node10 = ["--module", "commonjs", "--moduleResolution", "node10", "--esModuleInterop"];
-    run("node", [TSC, ...strict, ...node10, "--skipLibCheck", "true", "typed.ts"], scratch);
+  it("databaseUrl without pg installed: MissingPeerDependencyError naming pg, when the sender is created", () => {
+    const { stdout } = run("node", ["missing-pg.cjs"], scratch);
+    expect(JSON.parse(stdout)).toEqual({
+      typed: true,
+      name: "MissingPeerDependencyError",
+      code: "MISSING_PEER_DEPENDENCY",
+      packageName: "pg",
+      message:
+        "Missing peer dependency pg: the databaseUrl option needs it; install it in the backend (npm install pg), or pass your Prisma client as the prisma option instead of databaseUrl",
+    });
   });
 });

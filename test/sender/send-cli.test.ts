@@ -120,6 +120,17 @@ describe("npm run send", () => {
     expect(err).toBe("error: TWILIO_ACCOUNT_SID is not set\nNothing was sent.\n");
   });
 
+  it("TWILIO_BASE_URL over plain http to another host: refused, exit 2, nothing sent", async () => {
+    const { code, err } = await send(["--account", "a", "--to", "+15145550183", "--body", "x"], {
+      ...env(),
+      TWILIO_BASE_URL: "http://twilio-proxy.internal:8080",
+    });
+    expect(code).toBe(2);
+    expect(err).toMatch(
+      /^error: Insecure Twilio base URL: plain http:\/\/ is allowed only to loopback .* not to twilio-proxy\.internal; .*\nNothing was sent\.\n$/,
+    );
+  });
+
   it("runs as a command: --help exits 0; a send exits 0 and prints the line", async () => {
     const run = promisify(execFile);
     const help = await run("npx", ["tsx", "src/cli/send.ts", "--help"], { cwd: REPO });

@@ -8,6 +8,7 @@ import {
   BodyTooLongError,
   EmptyBodyError,
   InvalidRecipientError,
+  InvalidSenderOptionsError,
   NoMessagingServiceError,
   SendOutcomeUnknownError,
   SmsSenderError,
@@ -18,7 +19,26 @@ import { AUTH_TOKEN } from "../emulator/helpers";
 import { useSenderWorld } from "./world";
 
 const world = useSenderWorld("send");
-afterEach(() => world.t.emulator.faults.clear());
+afterEach(async () => {
+  world.t.emulator.faults.clear();
+  await listLag(0);
+});
+
+/** Twilio's list lagging the create: new messages stay out of the Messages list for `ms`. */
+async function listLag(ms: number) {
+  const answer = await world.t.raw("PATCH", "/__emulator/settings", {
+    auth: null,
+    body: JSON.stringify({ messageListLagMs: ms }),
+  });
+  expect(answer.status).toBe(200);
+}
+
+/** The messages the emulator holds for `to` (what the recipient gets), oldest first. */
+const received = (to: string) =>
+  world.t.emulator.state.messages
+    .list({ to })
+    .map((m) => m.body)
+    .reverse();
 
 const STAFF = "+15145550142";
 
@@ -288,28 +308,56 @@ describe("invariant 7: retries that never send twice", () => {
     expect(world.creates(calls()).map((e) => e.status)).toEqual([502]);
   });
 
-  it("a 503 before Twilio did anything: nothing in the list, so it sends again, once", async () => {
+  it("a 503 before Twilio did anything, by default: not in the list, so OUTCOME_UNKNOWN and no second create", async () => {
     const account = await world.provisionAccount();
     world.t.emulator.faults.set({
       failNth: [{ n: 1, status: 503, match: { operationId: "CreateMessage" } }],
     });
     const calls = world.callsSince();
-    const result = await world
-      .sender()
-      .sendSms({ accountId: account.accountId, to: "+15145550146", body: "503 first" });
+    const error = await failureOf(
+      world
+        .sender({ retry: { lookupWindowMs: 300 } })
+        .sendSms({ accountId: account.accountId, to: "+15145550146", body: "503 first" }),
+    );
+    expect(error).toBeInstanceOf(SendOutcomeUnknownError);
+    expect(error).toMatchObject({
+      code: "OUTCOME_UNKNOWN",
+      reason: "not-in-list",
+      attempts: 1,
+      status: 503,
+    });
+    expect((error as Error).message).toMatch(
+      /^Unknown whether Twilio sent the message to \+15145550146 \(Twilio error 20503, HTTP 503: .*\), and it is not in Twilio's message list yet \(which may lag\); it was not sent again; look for it/,
+    );
+    expect(world.creates(calls()).map((e) => e.status)).toEqual([503]);
+    expect(received("+15145550146")).toEqual([]);
+  });
+
+  it('the same 503 with whenOutcomeUnknown: "resend": not in the list, so it sends again, once', async () => {
+    const account = await world.provisionAccount();
+    world.t.emulator.faults.set({
+      failNth: [{ n: 1, status: 503, match: { operationId: "CreateMessage" } }],
+    });
+    const calls = world.callsSince();
+    const result = await world.sender({ retry: { lookupWindowMs: 0 } }).sendSms({
+      accountId: account.accountId,
+      to: "+15145550149",
+      body: "503 first",
+      whenOutcomeUnknown: "resend",
+    });
     expect(calls().map((e) => [e.operationId, e.status])).toEqual([
       ["CreateMessage", 503],
       ["ListMessage", 200],
       ["CreateMessage", 201],
     ]);
-    expect(world.t.emulator.state.messages.list({ to: "+15145550146" }).map((m) => m.sid)).toEqual([
+    expect(world.t.emulator.state.messages.list({ to: "+15145550149" }).map((m) => m.sid)).toEqual([
       result.sid,
     ]);
   });
 
   it("an earlier identical message (before this send) is not mistaken for this one", async () => {
     const account = await world.provisionAccount();
-    const sender = world.sender();
+    const sender = world.sender({ whenOutcomeUnknown: "resend", retry: { lookupWindowMs: 0 } });
     const to = "+15145550147";
     const first = await sender.sendSms({ accountId: account.accountId, to, body: "same text" });
     world.t.emulator.faults.set({
@@ -320,6 +368,23 @@ describe("invariant 7: retries that never send twice", () => {
     expect(world.t.emulator.state.messages.list({ to })).toHaveLength(2);
   });
 
+  it('a per-call whenOutcomeUnknown that is neither "error" nor "resend" is refused before any call', async () => {
+    const account = await world.provisionAccount();
+    const calls = world.callsSince();
+    const error = await failureOf(
+      world.sender().sendSms({
+        accountId: account.accountId,
+        to: STAFF,
+        body: "typo",
+        whenOutcomeUnknown: "resned" as "resend",
+      }),
+    );
+    expect(error).toBeInstanceOf(InvalidSenderOptionsError);
+    expect((error as Error).message).toBe(
+      'Invalid SMS sender options: whenOutcomeUnknown: must be "error" or "resend", got "resned"',
+    );
+    expect(calls()).toEqual([]);
+  });
   it("when the list cannot be read either: SendOutcomeUnknownError, and no second message", async () => {
     const account = await world.provisionAccount();
     world.t.emulator.faults.set({
@@ -332,8 +397,14 @@ describe("invariant 7: retries that never send twice", () => {
         .sendSms({ accountId: account.accountId, to: "+15145550148", body: "unknown" }),
     );
     expect(error).toBeInstanceOf(SendOutcomeUnknownError);
-    expect(error).toMatchObject({ code: "OUTCOME_UNKNOWN", to: "+15145550148" });
-    expect((error as Error).message).toMatch(/^Unknown whether Twilio sent the message/);
+    expect(error).toMatchObject({
+      code: "OUTCOME_UNKNOWN",
+      to: "+15145550148",
+      reason: "list-unreadable",
+    });
+    expect((error as Error).message).toMatch(
+      /^Unknown whether Twilio sent the message .*, and Twilio's message list could not be checked;/,
+    );
     expect(world.t.emulator.state.messages.list({ to: "+15145550148" })).toHaveLength(1);
     // No credential anywhere in what a backend would log.
     expect(inspect(error, { depth: 20, showHidden: true })).not.toContain(AUTH_TOKEN);
@@ -358,5 +429,104 @@ describe("invariant 7: retries that never send twice", () => {
     expect((error as Error).message).toMatch(
       /^Twilio did not send the message \(Twilio error 21701, HTTP 400: /,
     );
+  });
+});
+
+describe("Twilio's message list lagging the create (the emulator's messageListLagMs)", () => {
+  it("the lag is shorter than the lookup window: a later look finds the message, one message, a normal result", async () => {
+    const account = await world.provisionAccount();
+    await listLag(2_000);
+    world.t.emulator.faults.set({ dropAfterMessage: {} });
+    const calls = world.callsSince();
+    const to = "+15145550150";
+    const result = await world
+      .sender({ retry: { lookupWindowMs: 8_000 } })
+      .sendSms({ accountId: account.accountId, to, body: "found late" });
+    const lookups = calls().filter((e) => e.operationId === "ListMessage");
+    expect(lookups.length).toBeGreaterThan(1); // the first look came too early
+    expect(world.creates(calls()).map((e) => e.status)).toEqual([null]);
+    expect(world.t.emulator.state.messages.list({ to }).map((m) => m.sid)).toEqual([result.sid]);
+  });
+
+  it('the window passes without finding it, by default ("error"): OUTCOME_UNKNOWN, and the recipient gets the message once', async () => {
+    const account = await world.provisionAccount();
+    await listLag(30_000);
+    world.t.emulator.faults.set({ dropAfterMessage: {} });
+    const calls = world.callsSince();
+    const to = "+15145550151";
+    const started = Date.now();
+    const error = await failureOf(
+      world
+        .sender({ retry: { lookupWindowMs: 1_500 } })
+        .sendSms({ accountId: account.accountId, to, body: "lagging list" }),
+    );
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_500); // it looked for the whole window
+    expect(error).toBeInstanceOf(SendOutcomeUnknownError);
+    expect(error).toMatchObject({
+      code: "OUTCOME_UNKNOWN",
+      reason: "not-in-list",
+      attempts: 1,
+      to,
+    });
+    // `since`: the first attempt, after the call began (a message, if any, was created after it).
+    const since = (error as SendOutcomeUnknownError).since.getTime();
+    expect(since).toBeGreaterThanOrEqual(started);
+    expect(since).toBeLessThanOrEqual(Date.now() - 1_500);
+    expect(world.creates(calls())).toHaveLength(1);
+    expect(calls().filter((e) => e.operationId === "ListMessage").length).toBeGreaterThan(1);
+    // Twilio did send it: the caller was told "unknown", not "failed", and nothing was repeated.
+    expect(received(to)).toEqual(["lagging list"]);
+  });
+
+  it('the window passes without finding it, with "resend" for the call: sent again, so the recipient gets it twice', async () => {
+    const account = await world.provisionAccount();
+    await listLag(30_000);
+    world.t.emulator.faults.set({ dropAfterMessage: {} });
+    const calls = world.callsSince();
+    const to = "+15145550152";
+    const result = await world.sender({ retry: { lookupWindowMs: 300 } }).sendStaffAlert({
+      vapiPhoneId: account.vapiPhoneId,
+      to,
+      reason: "Emergency",
+      summary: "Must go out",
+      whenOutcomeUnknown: "resend",
+    });
+    expect(world.creates(calls()).map((e) => e.status)).toEqual([null, 201]);
+    // What "resend" risks, shown: the first create had worked; the list had not shown it yet.
+    expect(received(to)).toHaveLength(2);
+    expect(received(to)[0]).toBe(received(to)[1]);
+    expect(world.t.emulator.state.messages.list({ to })[0]?.sid).toBe(result.sid);
+  });
+
+  it('a sender that resends by default: a call asking for "error" is not sent again; resends stop after retry.attempts', async () => {
+    const account = await world.provisionAccount();
+    await listLag(30_000);
+    const sender = world.sender({
+      whenOutcomeUnknown: "resend",
+      retry: { lookupWindowMs: 0, attempts: 2 },
+    });
+    const patient = "+15145550153";
+    world.t.emulator.faults.set({ dropAfterMessage: {} });
+    const reminder = await failureOf(
+      sender.sendSms({
+        accountId: account.accountId,
+        to: patient,
+        body: "Reminder",
+        whenOutcomeUnknown: "error",
+      }),
+    );
+    expect(reminder).toMatchObject({ code: "OUTCOME_UNKNOWN", attempts: 1 });
+    expect(received(patient)).toEqual(["Reminder"]);
+
+    const staff = "+15145550154";
+    world.t.emulator.faults.set({ dropAfterMessage: { count: 2 } });
+    const alert = await failureOf(
+      sender.sendSms({ accountId: account.accountId, to: staff, body: "Alert" }),
+    );
+    expect(alert).toMatchObject({ code: "OUTCOME_UNKNOWN", reason: "not-in-list", attempts: 2 });
+    expect((alert as Error).message).toMatch(
+      /not in Twilio's message list yet \(which may lag\); 2 attempts were made/,
+    );
+    expect(received(staff)).toEqual(["Alert", "Alert"]);
   });
 });

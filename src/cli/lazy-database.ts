@@ -1,9 +1,9 @@
 /**
- * A database opened on first use: the sender reads rows only when a message is sent, so creating
- * it (or starting `npm run send`) connects to nothing. The one copy of that rule: the sender's
- * `databaseUrl` option and the send command (which may open the embedded database) both use it.
+ * A database opened on first use, for `npm run send`: the sender reads rows only when a message is
+ * sent, so starting the command (which may open the embedded database) connects to nothing before
+ * the recipient and body are checked.
  */
-import type { SenderPrismaClient } from "./lookup";
+import type { SenderPrismaClient } from "../sender";
 
 /** What an opener resolves with: a client the sender can read, and how to close it. */
 export interface OpenedDatabase {
