@@ -154,8 +154,8 @@ describe("npm start on the embedded defaults", () => {
       const run = await npmStart(["--port", "0", "--database-url", scratch.url]);
       expect(run.code, run.stderr).toBe(1);
       expect(run.stdout).toMatch(/ {2}conflicts {10}1\n/);
-      const kitsilano = tableRows(run.stdout, "account                       number").filter((row) =>
-        row.startsWith("Kitsilano Family Dental"),
+      const kitsilano = tableRows(run.stdout, "account                       number").filter(
+        (row) => row.startsWith("Kitsilano Family Dental"),
       );
       expect(kitsilano).toHaveLength(1);
       expect(kitsilano[0]).toMatch(
