@@ -6,6 +6,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +16,16 @@ import { createScratchDatabase } from "../db/scratch-postgres";
 import { type CommandResult, runCommand } from "../support/run-command";
 
 let checkout: string;
+
+/** A local TCP port nothing listens on (taken from the system, then let go). */
+function closedPort(): Promise<number> {
+  return new Promise((resolvePort) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
 
 /** `npm start -- <args>` in the copy. */
 function npmStart(args: string[]): Promise<CommandResult> {
@@ -126,6 +137,30 @@ describe("npm start on the embedded defaults", () => {
       "No changes: Twilio already matched the YAML (0 changing calls for numbers, services and attachments) and the database rows were up to date.",
     );
     expect(run.stdout).not.toContain("Test SMS to");
+  });
+
+  it("plans the local stack from its state by default (no Twilio read), and reads Twilio with --refresh", async () => {
+    // No emulator runs outside npm start: a port where nothing listens shows whether Twilio is read.
+    const closed = await closedPort();
+    const env = {
+      ...process.env,
+      DATABASE_URL: "",
+      TWILIO_BASE_URL: `http://127.0.0.1:${closed}`,
+      NO_COLOR: "1",
+    };
+    const plan = (args: string[]) =>
+      runCommand("npm", ["run", "plan", "--silent", "--", "--stack", "local", ...args], {
+        cwd: checkout,
+        env,
+      });
+    const byDefault = await plan(["--format", "text"]);
+    expect(byDefault.code, byDefault.stderr).toBe(0);
+    expect(byDefault.stdout).toContain("No changes to Twilio.");
+    const refreshed = await plan(["--format", "text", "--refresh"]);
+    expect(refreshed.code).toBe(1);
+    expect(refreshed.stderr).toMatch(
+      /could not read number PN[0-9a-f]{32}: the connection to Twilio failed \(ECONNREFUSED\)/,
+    );
   });
 
   it("ends with exit 1 when the sync leaves a conflict, and the table names it", async () => {
