@@ -82,6 +82,8 @@ describe("npm start on the embedded defaults", () => {
   it("deploys the example, syncs the rows, prints the table and sends one test SMS per account", async () => {
     const run = await npmStart(["--port", "0"]);
     expect(run.code, run.stderr).toBe(0);
+    // No plugin warning (issue 16: the dynamic provider plugin sits beside the CLI).
+    expect(`${run.stdout}${run.stderr}`).not.toContain("from $PATH");
     // The plan first, as a pull request shows it.
     expect(run.stdout).toContain(
       "3 accounts change · numbers: 3 to buy, 1 to adopt · Messaging Services: 3 to create · attachments: 4 added",
