@@ -144,6 +144,12 @@ describe("npm run pulumi finds the command word wherever it stands", () => {
     expect(withDriftRefresh(["--stack", "prod", "--refresh=false", "preview"]).added).toBe(false);
     expect(withDriftRefresh(["--stack", "prod", "stack", "ls"]).added).toBe(false);
   });
+
+  it("runs its own recover command after a stack flag too", async () => {
+    const help = await wrapper(["-s", "prod", "recover", "--help"], {});
+    expect(help.code, help.output).toBe(0);
+    expect(help.output).toContain("Usage: npm run pulumi -- recover --stack <stack>");
+  });
 });
 
 describe("npm run pulumi asks for the user's passphrase for every command that reads or writes secrets", () => {
