@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Makes the pinned Pulumi CLI and a Node.js language host available, and prints the directory that
-# holds them (the only line written to stdout; progress goes to stderr).
+# Makes the pinned Pulumi CLI, a Node.js language host and the dynamic provider plugin available, and
+# prints the directory that holds them (the only line written to stdout; progress goes to stderr).
 #
 # Why a build: the Pulumi CLI is on neither npm nor Debian here, and `go install pkg@version` refuses
 # because pulumi's go.mod carries `replace` lines. tools/pulumi-cli/ is a small Go module of our own
@@ -52,7 +52,28 @@ langhost_key=$(cat "$module/go.mod" "$module/go.sum" "$module"/cmd/pulumi-langua
 cli_ok() { [[ -x "$bin/pulumi" && "$(version_of "$bin/pulumi")" == "$PULUMI_VERSION" ]]; }
 langhost_ok() { [[ -x "$bin/pulumi-language-nodejs" && "$(cat "$bin/.langhost-key" 2>/dev/null)" == "$langhost_key" ]]; }
 
+# The dynamic provider plugin (pulumi-resource-pulumi-nodejs, a small shell script that @pulumi/pulumi
+# ships) is one of Pulumi's "bundled" plugins: the CLI expects it beside its own binary, as an
+# official install has it. Found only elsewhere on PATH, every plugin load prints "warning: using
+# pulumi-resource-pulumi-nodejs from $PATH" (four or five per run). A copy beside the binary, made
+# here on every run (cheap, and also for a cache built before this step existed), removes the cause.
+# The script resolves @pulumi/pulumi from the project directory, so one copy serves every checkout.
+install_dynamic_provider() {
+  local source="$repo/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
+  local target="$bin/pulumi-resource-pulumi-nodejs"
+  if [[ ! -f "$source" ]]; then
+    log "note: $source is missing (run npm ci); Pulumi will warn that it uses the plugin from \$PATH"
+    return 0
+  fi
+  if [[ -x "$target" ]] && cmp -s "$source" "$target"; then return 0; fi
+  cp "$source" "$target.tmp.$$"
+  chmod 755 "$target.tmp.$$"
+  mv -f "$target.tmp.$$" "$target"
+  log "installed the dynamic provider plugin beside pulumi ($target)"
+}
+
 if cli_ok && langhost_ok; then
+  install_dynamic_provider
   log "using cached pulumi v$PULUMI_VERSION ($bin)"
   echo "$bin"
   exit 0
@@ -110,5 +131,6 @@ if [[ "$got" != "$PULUMI_VERSION" ]]; then
   log "error: the built pulumi reports version '$got', expected $PULUMI_VERSION"
   exit 1
 fi
+install_dynamic_provider
 log "pulumi v$got ready in $(elapsed); cache $bin ($(du -sh "$bin" | cut -f1))"
 echo "$bin"

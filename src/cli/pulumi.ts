@@ -3,18 +3,19 @@
  * the dynamic provider plugin on PATH, update checks off), plus `recover`. The rules it adds live
  * in src/pulumi/:
  * - backend: PULUMI_BACKEND_URL, or the local file backend .local/pulumi-state (backend.ts);
- * - secrets: the local-stacks passphrase only for that local backend; any other backend needs the
- *   user's PULUMI_CONFIG_PASSPHRASE / PULUMI_CONFIG_PASSPHRASE_FILE or a non-passphrase secrets
- *   provider, else it stops with exit code 2 before running anything (backend.ts);
- * - drift: `preview` and `up` get `--refresh` unless the command line says otherwise
- *   (command-line.ts);
+ * - secrets: the local-stacks passphrase only for that local backend; on any other backend a
+ *   command that reads or writes secrets (`needsSecrets` in backend.ts) needs the user's
+ *   PULUMI_CONFIG_PASSPHRASE / PULUMI_CONFIG_PASSPHRASE_FILE or a non-passphrase secrets provider,
+ *   else it stops with exit code 2 before running anything;
+ * - drift: `preview` and `up` get `--refresh` unless the command line says otherwise, wherever the
+ *   command word stands (`-s prod up`; command-line.ts);
  * - `recover` after a killed `up` (recover.ts).
  * Twilio credentials come from the environment (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN or
  * TWILIO_API_KEY + TWILIO_API_SECRET, optional TWILIO_BASE_URL).
  */
 import { spawnSync } from "node:child_process";
 import { userCommandEnvironment, WrapperUsageError } from "../pulumi/backend";
-import { withDriftRefresh } from "../pulumi/command-line";
+import { commandOf, withDriftRefresh } from "../pulumi/command-line";
 import { type PulumiRunner, recoverStack } from "../pulumi/recover";
 import { runPulumiIn } from "../pulumi/run";
 import { repoRoot } from "../util/repo-root";
@@ -106,10 +107,11 @@ async function runWrapper(given: string[], io: CommandIo): Promise<number> {
       "npm run pulumi: added --refresh (reads every resource from Twilio first, so drift made outside shows; --refresh=false skips it)\n",
     );
   }
-  if (given[0] === "recover") {
+  if (commandOf(given)[0] === "recover") {
     const pulumi: PulumiRunner = (pulumiArgs) =>
       runPulumiIn(env, repoRoot, pulumiArgs, { check: false });
-    return runCommand(recoverCommand(env.PULUMI_BACKEND_URL, pulumi), given.slice(1), io);
+    const rest = given.filter((_, i) => i !== given.indexOf("recover"));
+    return runCommand(recoverCommand(env.PULUMI_BACKEND_URL, pulumi), rest, io);
   }
   const result = spawnSync(`${env.PULUMI_CLI_BIN ?? ""}/pulumi`, args, {
     cwd: repoRoot,

@@ -48,7 +48,8 @@ Options:
 
 Progress goes to stderr, results (plan, tables) to stdout. State lives in .local/ (git-ignored).
 Against real Twilio use \`npm run pulumi -- up\` with your own stack (see README).
-Exit codes: 0 done, 1 a step failed (its reason first), 2 usage.`;
+Exit codes: 0 done, 1 a step failed (its reason first) or the sync left a conflict or an
+unmatched number (the table names it; no test SMS is sent then), 2 usage.`;
 
 export const startCommand = defineCommand({
   script: "start",

@@ -173,7 +173,7 @@ export function costLine(plan: Plan, style: Style): string {
   const parts: string[] = [];
   if (t.numbersToBuy > 0)
     parts.push(`${plural(t.numbersToBuy, "number", GROUPED)} bought × ${price}`);
-  const released = plan.accounts.flatMap((a) => a.numbers).filter((n) => n.monthlyCents < 0).length;
+  const released = t.numbersToRelease;
   if (released > 0) parts.push(`${plural(released, "number", GROUPED)} released × -${price}`);
   const detail = parts.length > 0 ? ` (${parts.join(", ")})` : "";
   return (

@@ -258,22 +258,24 @@ export function buildPlan(preview: Preview, stack: string, projectRoot?: string)
   const count = <T>(list: T[], test: (item: T) => boolean) => list.filter(test).length;
   const services = plans.flatMap((a) => (a.service ? [a.service] : []));
   const attachments = plans.flatMap((a) => a.attachments);
+  const effects = numbers.map(numberEffect);
+  const sum = (key: keyof NumberEffect) => effects.reduce((total, e) => total + e[key], 0);
   const buysByAreaCode: Record<string, number> = {};
-  for (const n of numbers) {
-    if (n.action === "buy") {
+  numbers.forEach((n, i) => {
+    if (effects[i]?.bought) {
       const key = n.areaCode ?? "?";
       buysByAreaCode[key] = (buysByAreaCode[key] ?? 0) + 1;
     }
-  }
+  });
   return {
     stack,
     accounts: plans,
     destructive,
     totals: {
       accountsChanged: plans.length,
-      numbersToBuy: count(numbers, (n) => n.action === "buy"),
-      numbersToAdopt: count(numbers, (n) => n.action === "adopt"),
-      numbersToRelease: count(numbers, (n) => ["release", "delete", "replace"].includes(n.action)),
+      numbersToBuy: sum("bought"),
+      numbersToAdopt: sum("adopted"),
+      numbersToRelease: sum("released"),
       numbersUpdated: count(numbers, (n) => n.action === "update"),
       servicesToCreate: count(services, (s) => s.action === "create"),
       servicesToUpdate: count(services, (s) => s.action === "update"),
@@ -283,10 +285,7 @@ export function buildPlan(preview: Preview, stack: string, projectRoot?: string)
       webhooksChanged: plans.reduce((sum, a) => sum + a.webhooks.length, 0),
       monthlyDeltaCents: plans.reduce((sum, a) => sum + a.monthlyCents, 0),
       managedNumbersBefore: managedBefore,
-      managedNumbersAfter:
-        managedBefore +
-        count(numbers, (n) => n.action === "buy" || n.action === "adopt") -
-        count(numbers, (n) => ["release", "delete", "replace"].includes(n.action)),
+      managedNumbersAfter: managedBefore + sum("bought") + sum("adopted") - sum("released"),
       numberMonthlyCents: NUMBER_MONTHLY_CENTS,
     },
     buysByAreaCode,
@@ -391,7 +390,7 @@ function addNumberStep(account: AccountDraft, step: PreviewStep, op: string): vo
       ? { ...base, action: "forget" }
       : { ...base, action: "delete", monthlyCents: -NUMBER_MONTHLY_CENTS };
   } else if (op === "replace") {
-    plan = { ...base, action: "replace" };
+    plan = { ...base, action: "replace", areaCode: str(news.areaCode), country: str(news.country) };
   } else if (news.release === true && !olds.released) {
     plan = { ...base, action: "release", monthlyCents: -NUMBER_MONTHLY_CENTS };
   } else {
@@ -399,8 +398,29 @@ function addNumberStep(account: AccountDraft, step: PreviewStep, op: string): vo
     if (changes.length === 0) return;
     plan = { ...base, action: "update", changes };
   }
+  const effect = numberEffect(plan);
+  plan.monthlyCents = (effect.bought - effect.released) * NUMBER_MONTHLY_CENTS;
   account.numbers.push(plan);
   account.monthlyCents += plan.monthlyCents;
+}
+
+/** What one number's change does to the numbers the Twilio account holds (one each, or none). */
+export interface NumberEffect {
+  bought: number;
+  adopted: number;
+  released: number;
+}
+
+/**
+ * The one rule every number total follows (the summary's counts, the cost and its detail, the
+ * numbers managed, the buys per area code): a buy buys, an adopt adopts, a release or a delete
+ * releases, and a replace releases the number and buys another (design.md, invariant 1: it is a
+ * release, priced as one, next to the buy it brings).
+ */
+export function numberEffect(n: Pick<NumberPlan, "action">): NumberEffect {
+  const bought = n.action === "buy" || n.action === "replace" ? 1 : 0;
+  const released = ["release", "delete", "replace"].includes(n.action) ? 1 : 0;
+  return { bought, adopted: n.action === "adopt" ? 1 : 0, released };
 }
 
 function addServiceStep(account: AccountDraft, step: PreviewStep, op: string): void {

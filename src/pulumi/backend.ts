@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { repoRoot } from "../util/repo-root";
-import { commandOf, flagValue } from "./command-line";
+import { commandOf, flagValue, hasSwitch } from "./command-line";
 import { crashSafeBackendUrl, LOCAL_STACK_PASSPHRASE, pulumiEnvironment } from "./environment";
 
 /** The project's own local stacks (what `npm start` and `npm run pulumi` use by default). */
@@ -36,12 +36,33 @@ export function isLocalBackend(backendUrl: string | undefined): boolean {
   return resolve(path) === resolve(LOCAL_STATE_DIR);
 }
 
-/** Commands that encrypt or decrypt stack secrets, so need the stack's secrets provider. */
-function needsSecrets(args: string[]): boolean {
+/**
+ * Commands that encrypt or decrypt stack secrets, so need the stack's secrets provider (the command
+ * words may stand anywhere: `-s prod stack output --show-secrets`):
+ * - every run of the program or change of the state: preview, up, refresh, destroy, import, watch,
+ *   new and `state …` (the state holds secrets, written encrypted);
+ * - `stack init`, `stack import` and `stack change-secrets-provider` (they set up or re-encrypt);
+ * - `config get` and `config cp` (the value may be a secret), `config set` / `set-all` with
+ *   `--secret`;
+ * - anything with `--show-secrets` (`stack`, `stack output`, `stack export`, `stack history`,
+ *   `config`).
+ */
+export function needsSecrets(args: string[]): boolean {
   const [first, second] = commandOf(args);
-  if (["preview", "up", "update", "refresh", "destroy", "import"].includes(first ?? ""))
+  if (hasSwitch(args, "--show-secrets")) return true;
+  if (
+    ["preview", "up", "update", "refresh", "destroy", "import", "watch", "new", "state"].includes(
+      first ?? "",
+    )
+  )
     return true;
-  return first === "stack" && second === "init";
+  if (first === "stack")
+    return ["init", "import", "change-secrets-provider"].includes(second ?? "");
+  if (first === "config") {
+    if (second === "get" || second === "cp") return true;
+    return (second === "set" || second === "set-all") && hasSwitch(args, "--secret");
+  }
+  return false;
 }
 
 /** The secrets provider a stack's config file names (Pulumi.<stack>.yaml), if any. */

@@ -15,7 +15,8 @@
  * 3. the plan (a real `pulumi preview --json --refresh`) shows what `up` will do, as a pull
  *    request would; a plan that fails (invalid YAML) stops the job with nothing changed;
  * 4. `pulumi up`, then the sync of its outputs (one transaction);
- * 5. the table and the test messages read what the previous steps wrote.
+ * 5. the table and the test messages read what the previous steps wrote; a sync that left a
+ *    conflict or an unmatched number stops the job after the table (exit 1), before any SMS.
  */
 import type { Database } from "../db";
 import { buildPlan } from "../plan/model";
@@ -27,10 +28,16 @@ import type { PulumiWorkspace } from "../pulumi/environment";
 import { initStack, runPulumi } from "../pulumi/run";
 import type { StackOutputs } from "../sync/contract";
 import { readStackOutputs } from "../sync/read-outputs";
-import { renderSummary } from "../sync/report";
+import { isClean, renderSummary } from "../sync/report";
 import { rowsChanged, syncStackOutputs } from "../sync/sync";
 import { repoRoot } from "../util/repo-root";
-import { renderAccountsTable, renderOutcome, renderTestMessages, type TestMessage } from "./report";
+import {
+  renderAccountsTable,
+  renderOutcome,
+  renderTestMessages,
+  type SyncIssue,
+  type TestMessage,
+} from "./report";
 import type { StepRunner } from "./steps";
 
 /** The Twilio the job deploys to and sends through (npm start: its emulator). */
@@ -132,8 +139,17 @@ export async function runLocalJob(options: LocalJobOptions): Promise<void> {
   });
 
   await steps.run("accounts table", async () => {
-    out(await accountsTable(database, outputs));
+    out(await accountsTable(database, outputs, synced.report.conflicts));
   });
+  if (!isClean(synced.report)) {
+    // The sync wrote everything else; these numbers need a person (their rows were left alone), so
+    // the run does not end as a success and sends nothing through rows it could not trust.
+    const { conflicts, unmatched } = synced.report;
+    throw new JobStopped(
+      `the sync left ${conflicts.length} conflict(s) and ${unmatched.length} unmatched number(s) ` +
+        "(named in the sync summary and the table above; nothing was written for them); no test SMS was sent",
+    );
+  }
 
   if (options.send) {
     await steps.run("test SMS through the sender", async () => {
@@ -144,7 +160,11 @@ export async function runLocalJob(options: LocalJobOptions): Promise<void> {
   out(renderOutcome({ twilioMutations, rowsChanged: rowsChanged(synced) }));
 }
 
-async function accountsTable(db: Database, outputs: StackOutputs): Promise<string> {
+async function accountsTable(
+  db: Database,
+  outputs: StackOutputs,
+  conflicts: SyncIssue[],
+): Promise<string> {
   const phones = outputs.accounts.flatMap((a) =>
     a.numbers.flatMap((n) => (n.phoneNumber ? [n.phoneNumber] : [])),
   );
@@ -158,7 +178,7 @@ async function accountsTable(db: Database, outputs: StackOutputs): Promise<strin
       twilioMessagingServiceSid: true,
     },
   });
-  return renderAccountsTable(outputs, rows);
+  return renderAccountsTable(outputs, rows, conflicts);
 }
 
 async function sendTestMessages(

@@ -13,6 +13,14 @@ export interface PhoneRowView {
   twilioMessagingServiceSid: string | null;
 }
 
+/** A number the sync wrote nothing for, and why (a `Conflict` of src/sync fits). */
+export interface SyncIssue {
+  accountId: string;
+  /** The number's name in the YAML. */
+  number: string;
+  reason: string;
+}
+
 export interface TestMessage {
   accountName: string;
   /** Set when Twilio accepted the message. */
@@ -43,19 +51,29 @@ export function renderColumns(header: string[], rows: string[][]): string {
  * One line per number: account, number, E.164, PN SID, the account's MG SID, and what the database
  * row holds ("row ok" when it carries the same SIDs and is active, else what differs).
  */
-export function renderAccountsTable(outputs: StackOutputs, rows: PhoneRowView[]): string {
+export function renderAccountsTable(
+  outputs: StackOutputs,
+  rows: PhoneRowView[],
+  conflicts: SyncIssue[] = [],
+): string {
   const byPhone = new Map(rows.map((row) => [row.phoneNumber, row]));
+  // A conflict is the sync's verdict on that number: the row was left as it was, so "differs (run
+  // the sync)" would send the reader round in a circle.
+  const conflictOf = new Map(conflicts.map((c) => [`${c.accountId}\n${c.number}`, c.reason]));
   const table: string[][] = [];
   for (const account of outputs.accounts) {
     for (const number of account.numbers) {
       const row = number.phoneNumber ? byPhone.get(number.phoneNumber) : undefined;
+      const conflict = conflictOf.get(`${account.accountId}\n${number.name}`);
       table.push([
         account.name,
         number.name,
         number.phoneNumber ?? "-",
         number.sid ?? "-",
         number.released ? "(released)" : (account.messagingServiceSid ?? "-"),
-        describeRow(number.released, number.sid, account.messagingServiceSid, row),
+        conflict
+          ? `conflict, nothing written: ${conflict}`
+          : describeRow(number.released, number.sid, account.messagingServiceSid, row),
       ]);
     }
   }

@@ -26,3 +26,11 @@ export function runPlanCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise
     env: { ...process.env, ...env, NO_COLOR: "1" },
   });
 }
+
+/** `npm run plan:approval -- <args>` (tsx src/cli/plan-approval.ts), as scripts/ci-plan.sh runs it. */
+export function runPlanApproval(args: string[]): Promise<CliResult> {
+  return runCommand(process.execPath, [TSX, "src/cli/plan-approval.ts", ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+}

@@ -4,13 +4,14 @@
  * Every plan is rendered from a real `pulumi preview --json` of the project's program against the
  * Twilio emulator (live, or captured from the same CLI and read back with --from-json).
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { planCommentMarker } from "../../src/plan/approval";
 import { repoRoot } from "../../src/util/repo-root";
 import { type AccountsStack, createAccountsStack } from "../support/accounts-stack";
 import { changingSteps, jsonPreviewSteps } from "../support/preview-then-up";
-import { type CliResult, runPlanCli, stackEnvironment } from "./plan-cli";
+import { type CliResult, runPlanApproval, runPlanCli, stackEnvironment } from "./plan-cli";
 import { scalePreview } from "./scale-preview";
 
 const A = { id: "0b6f6c5e-2f4c-4a53-9e1a-6a3f0e7f1c11", name: "Downtown Montreal Dentistry" };
@@ -331,12 +332,48 @@ describe("npm run plan through a stack's life", () => {
 describe("a 1,000-account plan", () => {
   const LIMIT = 65_536; // GitHub's comment size limit, in characters
 
+  /**
+   * The comments the plan workflow posts for a preview, as scripts/ci-plan.sh makes them: the saved
+   * plan's plan.md and plan.json (what --save-plan writes: the same renderings), then
+   * `npm run plan:approval` writes marker + plan + note into the file the workflow posts unchanged
+   * (.github/workflows/plan.yml). One comment per label state, the note differs.
+   */
+  async function postedComments(previewFile: string): Promise<string[]> {
+    const planDir = join(dir, `saved-${Date.now()}`);
+    mkdirSync(planDir);
+    writeFileSync(join(planDir, "plan.md"), (await planFrom(previewFile)).stdout);
+    writeFileSync(join(planDir, "plan.json"), (await planFrom(previewFile, "json")).stdout);
+    const approval = async (name: string, flags: string[]) => {
+      const comment = join(planDir, `${name}.md`);
+      await runPlanApproval([
+        ...["--stack", stack.stack, "--plan", planDir, "--label", "release-approved"],
+        ...["--comment", comment, ...flags],
+      ]);
+      return readFileSync(comment, "utf8");
+    };
+    const unlabelled = await approval("unlabelled", []);
+    writeFileSync(join(planDir, "previous.md"), unlabelled);
+    return [
+      unlabelled,
+      await approval("withdrawn", ["--label-present"]),
+      await approval("approved", [
+        "--label-present",
+        "--label-added",
+        "--previous-comment",
+        join(planDir, "previous.md"),
+      ]),
+    ];
+  }
+
   it("fits a GitHub comment: counts and cost for all, details collapsed and cut with a note", async () => {
     const file = join(dir, "scaled-first.json");
     writeFileSync(file, scalePreview(captured.first as string, A, 1000));
     const result = await planFrom(file);
     expect(result.code).toBe(0);
-    expect(result.stdout.length).toBeLessThan(LIMIT);
+    for (const comment of await postedComments(file)) {
+      expect(comment.startsWith(`${planCommentMarker(stack.stack)}\n${result.stdout}`)).toBe(true);
+      expect(comment.length).toBeLessThan(LIMIT);
+    }
     expect(result.stdout).toContain(
       "1,001 accounts change · numbers: 1,000 to buy, 1 to adopt · Messaging Services: 1,001 to create · attachments: 1,001 added",
     );
@@ -353,7 +390,13 @@ describe("a 1,000-account plan", () => {
     writeFileSync(file, scalePreview(captured.release as string, A, 1000));
     const result = await planFrom(file);
     expect(result.code).toBe(3);
-    expect(result.stdout.length).toBeLessThan(LIMIT);
+    const comments = await postedComments(file);
+    expect(comments.map((c) => /> \[!(\w+)\]\n(?!.*\n> \[!)/s.exec(c)?.[1])).toEqual([
+      "IMPORTANT",
+      "WARNING",
+      "NOTE",
+    ]);
+    for (const comment of comments) expect(comment.length).toBeLessThan(LIMIT);
     expect(result.stdout.split("\n").slice(2, 4)).toEqual([
       "> [!CAUTION]",
       "> **This plan releases or deletes in Twilio (cannot be undone): 3,000 changes in 1,000 accounts**",

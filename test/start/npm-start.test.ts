@@ -6,13 +6,26 @@
  */
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { migrateDatabase, openDatabase } from "../../src/db";
 import { repoRoot } from "../../src/util/repo-root";
+import { createScratchDatabase } from "../db/scratch-postgres";
 import { type CommandResult, runCommand } from "../support/run-command";
 
 let checkout: string;
+
+/** A local TCP port nothing listens on (taken from the system, then let go). */
+function closedPort(): Promise<number> {
+  return new Promise((resolvePort) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
 
 /** `npm start -- <args>` in the copy. */
 function npmStart(args: string[]): Promise<CommandResult> {
@@ -69,6 +82,8 @@ describe("npm start on the embedded defaults", () => {
   it("deploys the example, syncs the rows, prints the table and sends one test SMS per account", async () => {
     const run = await npmStart(["--port", "0"]);
     expect(run.code, run.stderr).toBe(0);
+    // No plugin warning (issue 16: the dynamic provider plugin sits beside the CLI).
+    expect(`${run.stdout}${run.stderr}`).not.toContain("from $PATH");
     // The plan first, as a pull request shows it.
     expect(run.stdout).toContain(
       "3 accounts change · numbers: 3 to buy, 1 to adopt · Messaging Services: 3 to create · attachments: 4 added",
@@ -124,5 +139,71 @@ describe("npm start on the embedded defaults", () => {
       "No changes: Twilio already matched the YAML (0 changing calls for numbers, services and attachments) and the database rows were up to date.",
     );
     expect(run.stdout).not.toContain("Test SMS to");
+  });
+
+  it("plans the local stack from its state by default (no Twilio read), and reads Twilio with --refresh", async () => {
+    // No emulator runs outside npm start: a port where nothing listens shows whether Twilio is read.
+    const closed = await closedPort();
+    const env = {
+      ...process.env,
+      DATABASE_URL: "",
+      TWILIO_BASE_URL: `http://127.0.0.1:${closed}`,
+      NO_COLOR: "1",
+    };
+    const plan = (args: string[]) =>
+      runCommand("npm", ["run", "plan", "--silent", "--", "--stack", "local", ...args], {
+        cwd: checkout,
+        env,
+      });
+    const byDefault = await plan(["--format", "text"]);
+    expect(byDefault.code, byDefault.stderr).toBe(0);
+    expect(byDefault.stdout).toContain("No changes to Twilio.");
+    const refreshed = await plan(["--format", "text", "--refresh"]);
+    expect(refreshed.code).toBe(1);
+    expect(refreshed.stderr).toMatch(
+      /could not read number PN[0-9a-f]{32}: the connection to Twilio failed \(ECONNREFUSED\)/,
+    );
+  });
+
+  it("ends with exit 1 when the sync leaves a conflict, and the table names it", async () => {
+    // A database where the adopted number already has a row with another Vapi id: the sync must
+    // leave that row alone and say so, and npm start must not end as a success.
+    const scratch = await createScratchDatabase("start_conflict");
+    try {
+      await migrateDatabase({ databaseUrl: scratch.url });
+      const db = await openDatabase({ databaseUrl: scratch.url });
+      try {
+        await db.prisma.account.create({
+          data: { id: "b329f0bd-3fcd-472f-ac93-596b2f650edc", name: "Kitsilano Family Dental" },
+        });
+        await db.prisma.vapiPhoneNumber.create({
+          data: {
+            accountId: "b329f0bd-3fcd-472f-ac93-596b2f650edc",
+            vapiPhoneId: "legacy-vapi-id",
+            phoneNumber: "+16045550142",
+            name: "Main Line",
+            vapiAssistantId: "assistant-legacy",
+          },
+        });
+      } finally {
+        await db.close();
+      }
+      const run = await npmStart(["--port", "0", "--database-url", scratch.url]);
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stdout).toMatch(/ {2}conflicts {10}1\n/);
+      const kitsilano = tableRows(run.stdout, "account                       number").filter(
+        (row) => row.startsWith("Kitsilano Family Dental"),
+      );
+      expect(kitsilano).toHaveLength(1);
+      expect(kitsilano[0]).toMatch(
+        /\+16045550142 {2}PN831c1beb6ad178ed2af5f9757f8aa4a4 {2}MG[0-9a-f]{32} {2}conflict, nothing written: row \S+ for \+16045550142 has vapiPhoneId legacy-vapi-id, the YAML says 79b2539f-05e5-46dd-b59e-4c002406e9b2$/,
+      );
+      expect(run.stderr).toMatch(
+        /^npm start: the sync left 1 conflict\(s\) and 0 unmatched number\(s\)/m,
+      );
+      expect(run.stdout).not.toContain("Test SMS to");
+    } finally {
+      await scratch.drop();
+    }
   });
 });

@@ -81,8 +81,14 @@ export async function createAccountsStack(
     writeAccounts(yaml) {
       writeFileSync(accountsFile, yaml);
     },
-    pulumi(args, options) {
-      return runPulumiWithEvents(ws, [...args, "--stack", stack], options);
+    async pulumi(args, options) {
+      const result = await runPulumiWithEvents(ws, [...args, "--stack", stack], options);
+      // Issue 16: Pulumi warns on every plugin load when its bundled dynamic provider plugin is
+      // found on PATH instead of beside the CLI (scripts/ensure-pulumi.sh puts it there).
+      if (/using pulumi-resource-pulumi-nodejs from \$PATH/.test(result.output)) {
+        throw new Error(`pulumi ${args.join(" ")} warned about its plugin:\n${result.output}`);
+      }
+      return result;
     },
     cli(args, options) {
       return runPulumi(ws, [...args, "--stack", stack], options);

@@ -25,10 +25,22 @@ export async function previewThenUp(
 ): Promise<{ preview: Run; up: Run }> {
   const preview = await stack.pulumi(["preview", ...flags]);
   const up = await stack.pulumi(["up", "--yes", "--skip-preview", ...flags]);
+  expectSameSteps(preview, up);
+  return { preview, up };
+}
+
+/**
+ * The comparison itself: the same Twilio steps in both runs, and both event logs read. Two empty
+ * logs (no --event-log written, a run that stopped early) would otherwise compare equal.
+ */
+export function expectSameSteps(preview: Pick<Run, "events">, up: Pick<Run, "events">): void {
+  // Every run of the program steps through at least its stack resource (pulumi:pulumi:Stack).
+  const stepped = (events: EngineEvent[]) => events.some((e) => e.resourcePreEvent !== undefined);
+  expect(stepped(preview.events), "the preview's event log has its steps").toBe(true);
+  expect(stepped(up.events), "the up's event log has its steps").toBe(true);
   expect(twilioSteps(preview.events), "preview planned what up did").toEqual(
     twilioSteps(up.events),
   );
-  return { preview, up };
 }
 
 /**
