@@ -166,3 +166,20 @@ export function shardNamed(manifest: ShardsManifest, name: string): Shard {
   }
   return shard;
 }
+
+/**
+ * The shard a stack is (the program's way to find its accounts: stack config `shards` names the
+ * manifest, and the stack's own name picks the shard). Every shard's stack then has the same
+ * config, so Pulumi's default provider is the same in all of them and `pulumi state move` can
+ * take resources from one to another (move.ts).
+ */
+export function shardOfStack(manifest: ShardsManifest, stack: string): Shard {
+  const name = stack.split("/").pop();
+  const shard = manifest.shards.find((s) => s.stack === stack || s.stack.split("/").pop() === name);
+  if (!shard) {
+    throw new ShardsManifestError(
+      `stack ${stack} is no shard of ${manifest.file} (its stacks: ${manifest.shards.map((s) => s.stack).join(", ")})`,
+    );
+  }
+  return shard;
+}
