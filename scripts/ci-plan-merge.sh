@@ -4,6 +4,8 @@
 # over their union (npm run plan:approval, the same as the one-stack job's), and the ONE comment.
 #
 # Environment:
+#   SHARDS_JOB        the `shards` job's result (needs.shards.result): anything but success (an
+#                     invalid set of shards, git failing) fails the check, never "nothing to plan"
 #   SHARDS            the touched shards, a JSON list (the `shards` job's output); "[]" or empty:
 #                     nothing to plan
 #   PLANS_DIR         the folder holding plan-<shard>/ per shard (the downloaded artifacts)
@@ -24,7 +26,15 @@ comment="$dir/comment.md"
 outputs="$dir/outputs"
 : >"$outputs"
 
-if [[ -z "${SHARDS:-}" || "${SHARDS}" == "[]" ]]; then
+if [[ -n "${SHARDS_JOB:-}" && "$SHARDS_JOB" != "success" ]]; then
+  # No plan: plan:approval writes the failed plan's comment ("see the job log").
+  approval_status=0
+  npm run --silent plan:approval -- --stack "$marker" --plan "$dir/no-plan" --label "$label" \
+    --comment "$comment" --outputs "$outputs" >/dev/null || approval_status=$?
+  plan_status=1
+  decision="the shards job failed ($SHARDS_JOB): the shards could not be checked or listed; see its log"
+  approval_status=1
+elif [[ -z "${SHARDS:-}" || "${SHARDS}" == "[]" ]]; then
   npm run --silent plan:approval -- --stack "$marker" --nothing-to-plan --label "$label" \
     --comment "$comment" --outputs "$outputs" >/dev/null
   echo "nothing to plan: this pull request touches no shard"

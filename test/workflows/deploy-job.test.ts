@@ -112,6 +112,7 @@ async function runStep(step: WorkflowStep, values: Record<string, string>): Prom
     STACK: stack.stack,
     ACCOUNTS_FILES: accountsFile,
     DEPLOY_REF: "refs/heads/main",
+    SHARDS_MANIFEST: "",
     ...values,
   };
   const declared = [...Object.keys(workflow.env ?? {}), ...Object.keys(step.env ?? {})];
