@@ -1,0 +1,57 @@
+/**
+ * The sharded jobs of the workflows, read as data: shard names (from the manifest, from a matrix,
+ * from a job's output) reach commands only through `env:`, never inside a `run:` line; the
+ * matrix plans only the touched shards; each shard deploys in its own concurrency group; a failed
+ * `shards` job cannot skip the required check.
+ */
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { readWorkflow, stepsOf, WORKFLOW_DIR, workflowFiles } from "../workflows/workflows";
+
+const plan = readWorkflow(join(WORKFLOW_DIR, "plan.yml"));
+const deploy = readWorkflow(join(WORKFLOW_DIR, "deploy.yml"));
+
+describe("the sharded workflows", () => {
+  it("never put an expression in a shell command: inputs reach run: lines through env only", () => {
+    for (const file of workflowFiles()) {
+      for (const step of stepsOf(readWorkflow(file))) {
+        expect(step.run ?? "", `${file}: ${step.name ?? step.id}`).not.toContain("${{");
+      }
+    }
+  });
+
+  it("plan the touched shards only, one job each, and merge them in one job whatever they did", () => {
+    const jobs = plan.jobs as Record<string, Record<string, unknown>>;
+    expect(jobs["plan-shard"]?.needs).toBe("shards");
+    expect(jobs["plan-shard"]?.if).toBe("needs.shards.outputs.any == 'true'");
+    expect(jobs["plan-shard"]?.strategy).toEqual({
+      "fail-fast": false,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression
+      matrix: { shard: "${{ fromJSON(needs.shards.outputs.shards) }}" },
+    });
+    expect(jobs["plan-merge"]?.needs).toEqual(["shards", "plan-shard"]);
+    expect(jobs["plan-merge"]?.if).toBe("always() && needs.shards.outputs.sharded == 'true'");
+    expect(jobs["plan-merge"]?.name).toBe("plan (shards)");
+    // A failed `shards` job must not skip the one-stack check (a skipped required check passes).
+    expect(jobs.plan?.if).toBe("always() && needs.shards.outputs.sharded != 'true'");
+    expect(plan.jobs.shards?.steps?.find((s) => s.id === "touched")?.run).toBe(
+      "bash scripts/ci-shards-touched.sh",
+    );
+  });
+
+  it("deploy each shard's stack in its own job and concurrency group, never cancelled halfway", () => {
+    const job = (deploy.jobs as Record<string, Record<string, unknown>>).deploy;
+    expect(job?.needs).toBe("stacks");
+    expect(job?.concurrency).toEqual({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression
+      group: "deploy-${{ matrix.stack }}",
+      "cancel-in-progress": false,
+    });
+    expect(job?.with).toMatchObject({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression
+      stack: "${{ matrix.stack }}",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression
+      shards: "${{ vars.TWILIO_SHARDS || '' }}",
+    });
+  });
+});
