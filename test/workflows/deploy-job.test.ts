@@ -199,6 +199,7 @@ describe("invariant 8, a deploy does only what a person approved: the deploy of 
     expect(plan.code, plan.log).toBe(0);
     expect(plan.outputs).toEqual({ digest: NO_RELEASES, releases: "false" });
     expect(readdirSync(plan.savedPlan).sort()).toEqual([
+      "plan-model.json",
       "plan.json",
       "plan.md",
       "saved-plan.json",
