@@ -26,6 +26,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { isMap, isSeq, parseDocument, type YAMLMap, type YAMLSeq } from "yaml";
 import { guardKey } from "../../providers/number-guard";
+import { ConfigError } from "../config/errors";
 import { parseAccountsDocument, type ResolvedAccount } from "../config/load";
 import { stackEnvironment } from "../pulumi/backend";
 import { runPulumiIn } from "../pulumi/run";
@@ -261,7 +262,16 @@ export async function moveAccount(request: MoveRequest): Promise<MoveReport> {
     // The account must mean the same in its new file (that file's `defaults` apply to it).
     const node = accountsSeq(source.text, source.file).seq.items[source.index];
     targetText = withAccountAppended(targetFile, node, root);
-    if (!sameDeclaration(declared, resolvedIn(targetText, targetFile, accountId))) {
+    let there: ResolvedAccount | undefined;
+    try {
+      there = resolvedIn(targetText, targetFile, accountId);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      throw new ShardMoveError(
+        `account ${accountId} would not be valid in ${targetFile} (under that file's defaults): ${error.message}; give the account those settings explicitly, or align the two files' defaults, then run again; nothing was moved`,
+      );
+    }
+    if (!sameDeclaration(declared, there)) {
       throw new ShardMoveError(
         `account ${accountId} would change meaning in ${targetFile} (its defaults differ from ${source.file}'s): give the account those settings explicitly, or align the two files' defaults, then run again; nothing was moved`,
       );

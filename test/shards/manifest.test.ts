@@ -4,7 +4,7 @@
  * shards is an error naming both places and both shards; a hostile name never gets into a job.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -160,5 +160,44 @@ describe("npm run shard:touched", () => {
     );
     expect(code).toBe(1);
     expect(err).toMatch(/^error: git cannot list the files changed/);
+  });
+});
+
+describe("npm run shard:move refuses before anything changes", () => {
+  it("when the account would mean something else under the destination file's defaults", async () => {
+    mkdirSync(join(repoRoot, ".local"), { recursive: true });
+    const dir = mkdtempSync(join(repoRoot, ".local", "shard-move-refused-"));
+    const rel = (name: string) => `${dir.slice(repoRoot.length + 1)}/${name}`;
+    try {
+      const westText = readFileSync(join(repoRoot, "test/fixtures/shards/west.yaml"), "utf8");
+      writeFileSync(join(dir, "west.yaml"), westText);
+      // The east file buys in the US by default: the clinic's 514 number would change country.
+      writeFileSync(join(dir, "east.yaml"), "defaults:\n  country: US\naccounts: []\n");
+      writeFileSync(
+        join(dir, "shards.yaml"),
+        `shards:\n  - { name: west, stack: never-made-west, accounts: ${rel("west.yaml")} }\n  - { name: east, stack: never-made-east, accounts: ${rel("east.yaml")} }\n`,
+      );
+      const { shardMoveCommand } = await import("../../src/cli/shard-move");
+      const result = await run(shardMoveCommand, [
+        "--account",
+        "0b6f6c5e-2f4c-4a53-9e1a-6a3f0e7f1c11",
+        "--from",
+        "west",
+        "--to",
+        "east",
+        "--manifest",
+        rel("shards.yaml"),
+      ]);
+      expect(result.code).toBe(1);
+      expect(result.err).toBe(
+        `error: account 0b6f6c5e-2f4c-4a53-9e1a-6a3f0e7f1c11 would not be valid in ${rel("east.yaml")} (under that file's defaults): ${rel("east.yaml")}:10:19: accounts[0].numbers[0].areaCode: expected an area code of US, got "514": an area code of CA, not US; give the account those settings explicitly, or align the two files' defaults, then run again; nothing was moved\n`,
+      );
+      expect(readFileSync(join(dir, "west.yaml"), "utf8")).toBe(westText);
+      expect(readFileSync(join(dir, "east.yaml"), "utf8")).toBe(
+        "defaults:\n  country: US\naccounts: []\n",
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
