@@ -105,6 +105,12 @@ describe("the shards a change touches", () => {
     expect(names(["providers/phone-number.ts"])).toEqual(["west", "east"]);
     expect(names(["package-lock.json"])).toEqual(["west", "east"]);
     expect(names(["config/shards.yaml"])).toEqual(["west", "east"]);
+    // Also a manifest kept outside the folders a deployment reads.
+    const elsewhere = { ...manifest, file: "infra/shards.yaml" };
+    expect(touchedShards(elsewhere, ["infra/shards.yaml"]).shards.map((s) => s.name)).toEqual([
+      "west",
+      "east",
+    ]);
   });
 
   it("is none for a change nothing deploys", () => {
