@@ -6,7 +6,7 @@
  */
 
 /** Rooms that run in a deployment (CI, `npm run`): never the test double nor the runtime package. */
-const DEPLOY_TIME = "^src/(plan|sync|start|pulumi)/";
+const DEPLOY_TIME = "^src/(plan|sync|start|pulumi|shards)/";
 
 /** What the sender package reaches at run time, besides itself. */
 const SENDER_MAY_IMPORT = "^src/(sender|sms|validation|twilio|util)/";
@@ -70,7 +70,7 @@ module.exports = {
         reachable: true,
         path: [
           "node_modules/(@electric-sql|pglite-prisma-adapter|@pulumi|yaml)/",
-          "^src/(config|db|plan|sync|start|pulumi|cli|emulator)/",
+          "^src/(config|db|plan|sync|start|pulumi|shards|cli|emulator)/",
         ],
       },
     },
@@ -88,7 +88,7 @@ module.exports = {
         "The rooms everything builds on (util, validation, sms, twilio, config, db) never import the rooms built on them.",
       severity: "error",
       from: { path: "^src/(util|validation|sms|twilio|config|db)/" },
-      to: { path: "^src/(plan|sync|start|pulumi|cli|emulator|sender)/" },
+      to: { path: "^src/(plan|sync|start|pulumi|shards|cli|emulator|sender)/" },
     },
     {
       name: "entry-points-are-imported-by-nobody",

@@ -97,6 +97,16 @@ const INPUT_FIELDS = [
 /** Fields that identify the number; they cannot change once it exists. */
 const IDENTITY_FIELDS = ["kind", "areaCode", "adoptSid", "adoptPhoneNumber"] as const;
 
+/**
+ * The declaration with the marker the number was bought with: the marker finds an earlier attempt
+ * of a create, so once the number exists it is part of its name in Twilio and never changes. The
+ * program derives it from the stack, and an account moved to another shard's stack
+ * (npm run shard:move) must not rename its numbers.
+ */
+function keptMarker(olds: Partial<PhoneNumberOutputs>, news: PhoneNumberInputs): PhoneNumberInputs {
+  return olds.marker ? { ...news, marker: olds.marker } : news;
+}
+
 /** The friendly name stored in Twilio: a bought number carries its marker. */
 export function twilioFriendlyNameOf(inputs: PhoneNumberInputs): string {
   return inputs.kind === "buy"
@@ -331,6 +341,7 @@ export const phoneNumberProvider: pulumi.dynamic.ResourceProvider<
 
   async diff(_id, olds, news) {
     if (olds.released) return { changes: false };
+    news = keptMarker(olds, news);
     // Found gone by a refresh: the state changes whatever the YAML says (a declared release is
     // recorded as done; `check` refuses anything else). Also what a refresh shows for it.
     if (olds.gone) return { changes: true, replaces: [], deleteBeforeReplace: false };
@@ -398,6 +409,7 @@ export const phoneNumberProvider: pulumi.dynamic.ResourceProvider<
   },
 
   async update(id, olds, news) {
+    news = keptMarker(olds, news);
     if (news.release && !olds.released) {
       // A number the refresh found gone needs no call: Twilio already said it is not there.
       if (!olds.gone) await release(id, news);

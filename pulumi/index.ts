@@ -9,6 +9,9 @@
  *
  * Stack config (namespace twilio-messaging):
  *   accountFiles      JSON list (or comma-separated) of YAML files, relative to the project root
+ *   shards            instead of accountFiles, for a sharded setup: the shards manifest (e.g.
+ *                     config/shards.yaml); the stack reads the files of the shard whose stack it
+ *                     is (src/shards/, docs/shards.md)
  *   twilioAccountSid  Twilio account SID (or TWILIO_ACCOUNT_SID)   } read by the providers
  *   twilioBaseUrl     e.g. the local emulator's URL (or TWILIO_BASE_URL) }
  * The auth token comes from the environment only (TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and
@@ -22,10 +25,24 @@ import { guardKey, NumberGuard } from "../providers/number-guard";
 import { FORBIDDEN_SECRET_KEYS } from "../providers/twilio-session";
 import { ConfigError } from "../src/config/errors";
 import { loadAccountsFiles, type ResolvedConfig } from "../src/config/load";
+import { loadShardsManifest, ShardsManifestError, shardOfStack } from "../src/shards/manifest";
 import { repoRoot } from "../src/util/repo-root";
 import { AccountResources } from "./account";
 
 function accountFiles(config: pulumi.Config): string[] {
+  const manifest = config.get("shards");
+  if (manifest) {
+    if (config.get("accountFiles")) {
+      throw new pulumi.RunError("set either shards or accountFiles in the stack config, not both");
+    }
+    try {
+      const shard = shardOfStack(loadShardsManifest(manifest), pulumi.getStack());
+      return shard.files.map((file) => resolve(repoRoot, file));
+    } catch (error) {
+      if (error instanceof ShardsManifestError) throw new pulumi.RunError(error.message);
+      throw error;
+    }
+  }
   const raw = config.get("accountFiles");
   if (!raw) {
     throw new pulumi.RunError(

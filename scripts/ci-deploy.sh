@@ -14,7 +14,10 @@
 #
 # Environment:
 #   STACK             stack to deploy (required; it must exist on the backend: `pulumi stack init`)
-#   ACCOUNTS_FILES    accounts YAML files, space-separated (required for plan and apply)
+#   ACCOUNTS_FILES    accounts YAML files, space-separated (required for plan and apply, unless
+#                     SHARDS_MANIFEST is set)
+#   SHARDS_MANIFEST   the shards manifest when STACK is a shard's stack (docs/shards.md): the
+#                     stack reads its shard's files through it (stack config `shards`)
 #   DEPLOY_REF        github.ref of the run (required for plan and apply): refs/heads/main only
 #   SAVED_PLAN_DIR    the saved plan's directory (required): written by plan, read by show/apply
 #   EXPECTED_DIGEST   apply: the releases digest the plan job printed (the one approved)
@@ -70,19 +73,34 @@ if [[ "${DEPLOY_REF:-}" != "refs/heads/main" ]]; then
   echo "::error::deploys run from main only; this run is on '${DEPLOY_REF:-(unset)}': start the deploy workflow from main (workflow_dispatch → Branch: main)"
   exit 1
 fi
-: "${ACCOUNTS_FILES:?ACCOUNTS_FILES is required (space-separated accounts YAML files)}"
-read -r -a files <<<"$ACCOUNTS_FILES"
+if [[ -n "${SHARDS_MANIFEST:-}" ]]; then
+  files=()
+else
+  : "${ACCOUNTS_FILES:?ACCOUNTS_FILES is required (space-separated accounts YAML files)}"
+  read -r -a files <<<"$ACCOUNTS_FILES"
+fi
 
 # The checkout is fresh: the stack's accountFiles are set from the workflow, in this checkout only.
+# A shard's stack names the manifest instead (the same config in every shard: pulumi/index.ts).
 point_stack_at_accounts() {
+  if [[ -n "${SHARDS_MANIFEST:-}" ]]; then
+    step "stack $STACK reads its shard's files ($SHARDS_MANIFEST)"
+    npm run --silent pulumi -- config set --stack "$STACK" shards "$SHARDS_MANIFEST"
+    return
+  fi
   step "stack $STACK reads ${files[*]}"
   npm run --silent pulumi -- config set --stack "$STACK" accountFiles \
     "$(node -e 'process.stdout.write(JSON.stringify(process.argv.slice(1)))' "${files[@]}")"
 }
 
 if [[ "$phase" == plan ]]; then
-  step "validating ${files[*]}"
-  npm run --silent validate -- "${files[@]}"
+  if [[ -n "${SHARDS_MANIFEST:-}" ]]; then
+    step "validating every shard ($SHARDS_MANIFEST)"
+    npm run --silent validate -- --shards "$SHARDS_MANIFEST"
+  else
+    step "validating ${files[*]}"
+    npm run --silent validate -- "${files[@]}"
+  fi
   point_stack_at_accounts
   step "plan (saved in $SAVED_PLAN_DIR)"
   plan_status=0

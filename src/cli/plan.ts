@@ -4,8 +4,9 @@
  * `pulumi preview --json` (src/plan/), optionally saved for `npm run apply`. Exit codes: 0 a plan
  * without releases or deletions, 3 a plan with any, 1 an error, 2 a usage error. See docs/plan.md.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { PLAN_MODEL_FILE } from "../plan/merge";
 import { buildPlan, type Plan } from "../plan/model";
 import { parsePreviewJson } from "../plan/preview-json";
 import { renderJson, renderMarkdown, renderText } from "../plan/render";
@@ -37,8 +38,9 @@ Options:
   --no-refresh           plan from the stored state only (no Twilio read); the default for
                          "local", whose emulator runs only while npm start does
   --save-plan <dir>      also save the plan in <dir> for \`npm run apply -- --plan <dir>\`:
-                         plan.md, plan.json, Pulumi's update plan (update-plan.json) and
-                         saved-plan.json (stack, commit, releases digest); no secret in any
+                         plan.md, plan.json, Pulumi's update plan (update-plan.json),
+                         saved-plan.json (stack, commit, releases digest) and plan-model.json
+                         (for npm run plan:merge); no secret in any
   -h, --help             show this help
 
 Backend: PULUMI_BACKEND_URL with your PULUMI_CONFIG_PASSPHRASE(_FILE) or secrets provider, or the
@@ -135,7 +137,10 @@ export const planCommand = defineCommand({
     } else {
       const stack = values.stack as string;
       source = `pulumi preview --json of stack ${stack}`;
-      if (saveDir !== undefined) clearSavedPlan(saveDir);
+      if (saveDir !== undefined) {
+        clearSavedPlan(saveDir);
+        rmSync(join(saveDir, PLAN_MODEL_FILE), { force: true });
+      }
       let run: Awaited<ReturnType<typeof runPreview>>;
       try {
         run = await runPreview({
@@ -181,6 +186,8 @@ export const planCommand = defineCommand({
     io.out(render(plan, format));
     const code = exitCodeOf(plan);
     if (saveDir !== undefined) {
+      // The model too, for a sharded pull request's one merged plan (npm run plan:merge).
+      writeFileSync(join(saveDir, PLAN_MODEL_FILE), JSON.stringify(plan));
       const saved = writeSavedPlan(saveDir, {
         stack: plan.stack,
         commit: headCommit(),

@@ -1,14 +1,18 @@
 /**
- * `npm run validate -- <files...>`: checks accounts YAML files without touching Twilio.
+ * `npm run validate -- <files...>` or `npm run validate -- --shards [manifest]`: checks accounts
+ * YAML files, or the whole set of shards (src/shards/), without touching Twilio.
  * Exit codes: 0 valid, 1 invalid, 2 usage error.
  */
 import { resolve } from "node:path";
 import { ConfigError } from "../config/errors";
 import { loadAccountsFiles } from "../config/load";
+import { DEFAULT_MANIFEST, loadShardsManifest, ShardsManifestError } from "../shards/manifest";
+import { checkShardSet } from "../shards/set-check";
 import { plural } from "../util/plural";
-import { defineCommand, EXIT, main, resolvePath, UsageError } from "./command";
+import { type CommandIo, defineCommand, EXIT, main, resolvePath, UsageError } from "./command";
 
 const USAGE = `Usage: npm run validate -- <file.yaml> [more.yaml ...]
+       npm run validate -- --shards [config/shards.yaml]
 
 Checks accounts YAML files (see docs/config.md) without calling Twilio or Pulumi:
 schema, defaults, unique account ids across files, unique number names within an
@@ -17,8 +21,14 @@ account, and no Twilio number adopted twice. Relative paths start where you run 
 Prints "ok: N accounts (M numbers) in K files", or one line per problem:
   <file>:<line>:<column>: <path>: <what was expected, what was found>
 
+With --shards, checks the whole set of shards the manifest declares (docs/shards.md): the
+manifest itself (names, stacks, no file in two shards) and every shard's accounts together, so an
+account id declared in two shards is an error naming both places and both shards. Prints one line
+per shard: "<shard> (stack <stack>): N accounts (M numbers) in K files".
+
 Options:
-  -h, --help   show this help
+  --shards [manifest]  check every shard of the manifest (default ${DEFAULT_MANIFEST})
+  -h, --help           show this help
 
 Exit codes: 0 all files valid, 1 problems found, 2 usage error.
 `;
@@ -26,9 +36,13 @@ Exit codes: 0 all files valid, 1 problems found, 2 usage error.
 export const validateCommand = defineCommand({
   script: "validate",
   usage: USAGE,
-  options: {},
+  options: { shards: { type: "boolean" } },
   positionals: true,
-  run({ positionals: files }, io) {
+  run({ values, positionals: files }, io) {
+    if (values.shards) {
+      if (files.length > 1) throw new UsageError("--shards takes one manifest");
+      return validateShards(resolvePath(io, files[0] ?? DEFAULT_MANIFEST), io);
+    }
     if (files.length === 0) throw new UsageError("no files given");
     try {
       const paths = files.map((file) => resolvePath(io, file));
@@ -46,5 +60,28 @@ export const validateCommand = defineCommand({
     }
   },
 });
+
+function validateShards(manifestFile: string, io: CommandIo): number {
+  try {
+    const manifest = loadShardsManifest(manifestFile);
+    const counts = checkShardSet(manifest);
+    for (const { shard, accounts, numbers } of counts) {
+      io.out(
+        `${shard.name} (stack ${shard.stack}): ${plural(accounts, "account")} (${plural(numbers, "number")}) in ${plural(shard.files.length, "file")}\n`,
+      );
+    }
+    const total = counts.reduce((sum, c) => sum + c.accounts, 0);
+    io.out(`ok: ${plural(total, "account")} in ${plural(counts.length, "shard")}\n`);
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof ShardsManifestError) {
+      io.err(`${error.message}\n`);
+      return EXIT.failure;
+    }
+    if (!(error instanceof ConfigError)) throw error;
+    io.err(`${error.message}\n${plural(error.issues.length, "problem")} found\n`);
+    return EXIT.failure;
+  }
+}
 
 if (require.main === module) main(validateCommand);

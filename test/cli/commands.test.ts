@@ -14,10 +14,14 @@ import { dbMigrateCommand } from "../../src/cli/db-migrate";
 import { emulatorCommand } from "../../src/cli/emulator";
 import { planCommand } from "../../src/cli/plan";
 import { planApprovalCommand } from "../../src/cli/plan-approval";
+import { planMergeCommand } from "../../src/cli/plan-merge";
 import { planNeededCommand } from "../../src/cli/plan-needed";
 import { pulumiCommand } from "../../src/cli/pulumi";
 import { schemaCommand } from "../../src/cli/schema";
 import { sendCommand } from "../../src/cli/send";
+import { shardMoveCommand } from "../../src/cli/shard-move";
+import { shardStackCommand } from "../../src/cli/shard-stack";
+import { shardTouchedCommand } from "../../src/cli/shard-touched";
 import { startCommand } from "../../src/cli/start";
 import { syncCommand } from "../../src/cli/sync";
 import { validateCommand } from "../../src/cli/validate";
@@ -33,6 +37,10 @@ const COMMANDS: Record<string, AnyCommand> = {
   plan: planCommand,
   "plan:approval": planApprovalCommand,
   "plan:needed": planNeededCommand,
+  "plan:merge": planMergeCommand,
+  "shard:touched": shardTouchedCommand,
+  "shard:stack": shardStackCommand,
+  "shard:move": shardMoveCommand,
   apply: applyCommand,
   sync: syncCommand(),
   send: sendCommand,

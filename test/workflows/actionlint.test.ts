@@ -77,7 +77,7 @@ describe("GitHub Actions workflows", () => {
     const jobs = files.flatMap((file) =>
       Object.values(readWorkflow(file).jobs).filter((job) => job.steps !== undefined),
     );
-    expect(jobs).toHaveLength(3); // plan; deploy-stack's plan and releases
+    expect(jobs).toHaveLength(7); // plan.yml: shards, plan, plan-shard, plan-merge; deploy.yml: stacks; deploy-stack: plan, releases
     for (const job of jobs) {
       const setup = job.steps?.filter((step) => step.uses?.startsWith("actions/setup-node@"));
       expect(setup).toHaveLength(1);

@@ -49,6 +49,11 @@ describe("CODEOWNERS", () => {
       "src/cli/plan-approval.ts",
       "src/cli/plan-needed.ts",
       "src/cli/apply.ts",
+      "src/cli/plan-merge.ts",
+      "src/cli/shard-touched.ts",
+      "src/cli/shard-move.ts",
+      "src/shards/touched.ts",
+      "scripts/ci-plan-merge.sh",
       "package.json",
     ]) {
       expect(ownersOf(file), file).toEqual(["@your-org/maintainers"]);

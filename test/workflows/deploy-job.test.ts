@@ -112,6 +112,7 @@ async function runStep(step: WorkflowStep, values: Record<string, string>): Prom
     STACK: stack.stack,
     ACCOUNTS_FILES: accountsFile,
     DEPLOY_REF: "refs/heads/main",
+    SHARDS_MANIFEST: "",
     ...values,
   };
   const declared = [...Object.keys(workflow.env ?? {}), ...Object.keys(step.env ?? {})];
@@ -198,6 +199,7 @@ describe("invariant 8, a deploy does only what a person approved: the deploy of 
     expect(plan.code, plan.log).toBe(0);
     expect(plan.outputs).toEqual({ digest: NO_RELEASES, releases: "false" });
     expect(readdirSync(plan.savedPlan).sort()).toEqual([
+      "plan-model.json",
       "plan.json",
       "plan.md",
       "saved-plan.json",
