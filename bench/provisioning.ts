@@ -50,6 +50,20 @@ const TARGET_UP_SECONDS = 120;
 const TARGET_SPEEDUP = 2.5;
 const TARGET_NOOP_SECONDS = 30;
 const TARGET_SCALING = 1.3;
+/** Issue 21: the refreshing no-op preview within this factor of the floor set by Twilio's reads. */
+const TARGET_REFRESH_OVER_FLOOR = 1.5;
+/** Issue 21: peak memory of program + CLI + provider, GB per 1,000 accounts (at 1,000 and above). */
+const TARGET_GB_PER_1000 = 0.8;
+
+/**
+ * The project's settings before issue 21, for `--baseline`: the same CLI, program and providers,
+ * with what issue 21 changed put back through the environment. PULUMI_DEBUG_PROMISE_LEAKS is the
+ * SDK's own switch; with it the program leaves the SDK's stack capture per promise as it was
+ * (pulumi/stack-traces.ts).
+ */
+const BEFORE_ISSUE_21_ENV: Record<string, string> = {
+  PULUMI_DEBUG_PROMISE_LEAKS: "true",
+};
 
 const HELP = `usage: npm run bench:provisioning -- [options]
 
@@ -69,6 +83,8 @@ options:
   --checkpoints       write the state after every step, as Pulumi does by default
                       (PULUMI_SKIP_CHECKPOINTS=false), to compare
   --skip-sequential   measure only Pulumi
+  --baseline          also run both no-op previews with the settings before issue 21, in the same
+                      run, to compare (see BEFORE_ISSUE_21_ENV in this file)
   --verbose           echo Pulumi's output to stderr
   -h, --help          this text
 
@@ -77,7 +93,10 @@ Targets at ${TARGET_SIZE} accounts (against ${BASE_SIZE} when both sizes are mea
   - the no-op preview and the no-op up each under ${TARGET_NOOP_SECONDS} s
   - cost per account at most ${TARGET_SCALING}× that at ${BASE_SIZE}
 and at every size: at most ${TARGET_CALLS_PER_ACCOUNT} Twilio calls per new account, no mutating call in a
-no-op up. The exit code is non-zero only when a run fails, never because a figure misses its
+no-op up. Issue 21: the refreshing no-op preview within ${TARGET_REFRESH_OVER_FLOOR}× the floor of its Twilio reads
+(reads × latency ÷ --parallel); the no-op preview per account at the largest size no more than at
+the smallest; peak memory of program + CLI + provider at most ${TARGET_GB_PER_1000} GB per 1,000 accounts (sizes
+of 1,000 and more). The exit code is non-zero only when a run fails, never because a figure misses its
 target.`;
 
 const INBOUND_URL = "https://api.parlae.example/twilio/inbound";
@@ -97,6 +116,7 @@ interface Options {
   parallel?: number;
   checkpoints: boolean;
   sequential: boolean;
+  baseline: boolean;
   verbose: boolean;
 }
 
@@ -109,6 +129,7 @@ function parseOptions(argv: string[]): Options | "help" {
       parallel: { type: "string" },
       checkpoints: { type: "boolean", default: false },
       "skip-sequential": { type: "boolean", default: false },
+      baseline: { type: "boolean", default: false },
       verbose: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -131,6 +152,7 @@ function parseOptions(argv: string[]): Options | "help" {
       : {}),
     checkpoints: values.checkpoints,
     sequential: !values["skip-sequential"],
+    baseline: values.baseline,
     verbose: values.verbose,
   };
 }
@@ -243,6 +265,8 @@ interface SizeResult {
   /** `preview --refresh`: what `npm run pulumi -- preview` and the plan run. */
   noopRefreshPreview: Measurement;
   noopUp: Measurement;
+  /** The two no-op previews with the settings before issue 21 (--baseline). */
+  before?: { noopPreview: Measurement; noopRefreshPreview: Measurement };
   sequential?: Measurement;
 }
 
@@ -302,12 +326,14 @@ async function timedRun(
   stack: AccountsStack,
   options: Options,
   command: "up" | "preview" | "preview --refresh",
+  extraEnv: Record<string, string> = {},
 ): Promise<Measurement> {
   const ws = {
     ...stack.ws,
     env: {
       ...stack.ws.env,
       ...(options.checkpoints ? { PULUMI_SKIP_CHECKPOINTS: "false" } : {}),
+      ...extraEnv,
     },
   };
   stack.emulator.requestLog.clear();
@@ -353,7 +379,9 @@ function checkNoop(m: Measurement, what: string): void {
 async function measurePulumi(
   count: number,
   options: Options,
-): Promise<Pick<SizeResult, "pulumiUp" | "noopPreview" | "noopRefreshPreview" | "noopUp">> {
+): Promise<
+  Pick<SizeResult, "pulumiUp" | "noopPreview" | "noopRefreshPreview" | "noopUp" | "before">
+> {
   progress(`${count} accounts, Pulumi: creating a stack (emulator, file backend, config)`);
   const stack = await createAccountsStack({
     faults: { latency: { ms: options.latencyMs } },
@@ -385,6 +413,20 @@ async function measurePulumi(
       `${count} accounts, Pulumi: preview --refresh done in ${seconds(noopRefreshPreview.wallMs)} s, ${noopRefreshPreview.calls} Twilio reads`,
     );
 
+    let before: SizeResult["before"];
+    if (options.baseline) {
+      // Right after the runs they are compared with, on the same stack and Twilio.
+      progress(`${count} accounts, Pulumi: both no-op previews with the settings before issue 21`);
+      const preview = await timedRun(stack, options, "preview", BEFORE_ISSUE_21_ENV);
+      checkNoop(preview, `the baseline preview of the unchanged ${count}-account stack`);
+      const refresh = await timedRun(stack, options, "preview --refresh", BEFORE_ISSUE_21_ENV);
+      checkNoop(refresh, `the baseline refreshing preview of the unchanged ${count}-account stack`);
+      before = { noopPreview: preview, noopRefreshPreview: refresh };
+      progress(
+        `${count} accounts, Pulumi: baseline previews done in ${seconds(preview.wallMs)} s and ${seconds(refresh.wallMs)} s`,
+      );
+    }
+
     progress(`${count} accounts, Pulumi: no-op pulumi up`);
     const noopUp = await timedRun(stack, options, "up");
     checkNoop(noopUp, `the no-op up of ${count} accounts`);
@@ -392,7 +434,7 @@ async function measurePulumi(
     progress(
       `${count} accounts, Pulumi: no-op up done in ${seconds(noopUp.wallMs)} s, ${noopUp.mutations} mutating calls`,
     );
-    return { pulumiUp, noopPreview, noopRefreshPreview, noopUp };
+    return { pulumiUp, noopPreview, noopRefreshPreview, noopUp, ...(before ? { before } : {}) };
   } finally {
     progress(`${count} accounts, Pulumi: removing the stack`);
     await dispose();
@@ -469,14 +511,25 @@ function megabytes(bytes: number | undefined): string {
   return bytes === undefined ? "" : (bytes / 1_000_000).toFixed(1);
 }
 
-function report(results: SizeResult[], header: string): void {
+/** Peak resident memory of program + CLI + provider (each role's own peak, summed). */
+function totalMemory(m: Measurement): number | undefined {
+  if (!m.memory) return undefined;
+  return (m.memory.cli ?? 0) + (m.memory.program ?? 0) + (m.memory.provider ?? 0);
+}
+
+/** What Twilio's reads alone take: `calls` reads at `latencyMs` each, `parallel` at a time. */
+function readFloorMs(calls: number, options: Options): number {
+  return (calls * options.latencyMs) / (options.parallel ?? DEFAULT_PARALLEL);
+}
+
+function report(results: SizeResult[], header: string, options: Options): void {
   const rows: string[][] = [];
   for (const r of results) {
-    const row = (run: string, m: Measurement, perAccount: boolean) => [
+    const row = (run: string, m: Measurement) => [
       String(r.accounts),
       run,
       seconds(m.wallMs),
-      perAccount ? (m.wallMs / r.accounts).toFixed(0) : "",
+      (m.wallMs / r.accounts).toFixed(1),
       String(m.calls),
       (m.calls / r.accounts).toFixed(2),
       String(m.mutations),
@@ -485,13 +538,16 @@ function report(results: SizeResult[], header: string): void {
       megabytes(m.memory?.cli),
       megabytes(m.memory?.program),
       megabytes(m.memory?.provider),
+      megabytes(totalMemory(m)),
       cpu(m.cpuSeconds),
     ];
-    rows.push(row("pulumi up", r.pulumiUp, true));
-    rows.push(row("no-op pulumi preview", r.noopPreview, false));
-    rows.push(row("no-op preview --refresh", r.noopRefreshPreview, false));
-    rows.push(row("no-op pulumi up", r.noopUp, false));
-    if (r.sequential) rows.push(row("sequential (seed style)", r.sequential, true));
+    rows.push(row("pulumi up", r.pulumiUp));
+    rows.push(row("no-op pulumi preview", r.noopPreview));
+    if (r.before) rows.push(row("  same, before issue 21", r.before.noopPreview));
+    rows.push(row("no-op preview --refresh", r.noopRefreshPreview));
+    if (r.before) rows.push(row("  same, before issue 21", r.before.noopRefreshPreview));
+    rows.push(row("no-op pulumi up", r.noopUp));
+    if (r.sequential) rows.push(row("sequential (seed style)", r.sequential));
   }
   console.log(header);
   console.log("");
@@ -510,10 +566,11 @@ function report(results: SizeResult[], header: string): void {
         "CLI MB",
         "program MB",
         "provider MB",
+        "sum MB",
         "CPU s: CLI / program / provider",
       ],
       rows,
-      [true, false, true, true, true, true, true, true, true, true, true, true, false],
+      [true, false, true, true, true, true, true, true, true, true, true, true, true, false],
     ),
   );
 
@@ -588,6 +645,30 @@ function report(results: SizeResult[], header: string): void {
     }
   }
   for (const r of results) {
+    const m = r.noopRefreshPreview;
+    const floor = readFloorMs(m.calls, options);
+    console.log(
+      `- ${r.accounts}-account no-op preview --refresh within ${TARGET_REFRESH_OVER_FLOOR}× the floor of its Twilio reads (${m.calls} reads: ${seconds(floor)} s): ${verdict(m.wallMs <= TARGET_REFRESH_OVER_FLOOR * floor)} (${seconds(m.wallMs)} s, ${(m.wallMs / floor).toFixed(2)}×)`,
+    );
+  }
+  const bySize = [...results].sort((a, b) => a.accounts - b.accounts);
+  const smallest = bySize[0];
+  const largest = bySize[bySize.length - 1];
+  if (smallest && largest && largest.accounts > smallest.accounts) {
+    const perAccount = (r: SizeResult) => r.noopPreview.wallMs / r.accounts;
+    console.log(
+      `- no-op preview per account at ${largest.accounts} no more than at ${smallest.accounts}: ${verdict(perAccount(largest) <= perAccount(smallest))} (${perAccount(largest).toFixed(1)} ms against ${perAccount(smallest).toFixed(1)} ms)`,
+    );
+  }
+  for (const r of results.filter((r) => r.accounts >= TARGET_SIZE)) {
+    const runs = [r.pulumiUp, r.noopPreview, r.noopRefreshPreview, r.noopUp];
+    const peak = Math.max(...runs.map((m) => totalMemory(m) ?? 0));
+    const limit = (TARGET_GB_PER_1000 * 1e9 * r.accounts) / 1000;
+    console.log(
+      `- ${r.accounts} accounts: peak memory of program + CLI + provider at most ${TARGET_GB_PER_1000} GB per 1,000 accounts (${(limit / 1e9).toFixed(2)} GB): ${verdict(peak <= limit)} (${(peak / 1e9).toFixed(2)} GB, the largest of the four runs)`,
+    );
+  }
+  for (const r of results) {
     console.log(
       `- no-op up after the ${r.accounts}-account up makes 0 mutating calls: ${verdict(r.noopUp.mutations === 0)} (${r.noopUp.mutations})`,
     );
@@ -652,7 +733,7 @@ async function main(): Promise<number> {
     await cleanUpAll();
   }
   progress("done");
-  report(results, header(options, loadAtStart));
+  report(results, header(options, loadAtStart), options);
   return 0;
 }
 
