@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseAccountsDocument } from "../../src/config/load";
 import { unregisteredUsAccounts } from "../../src/config/us-a2p-warnings";
 import { issuesOf } from "../config/helpers";

@@ -1,0 +1,117 @@
+/**
+ * An account's US A2P 10DLC registration from YAML to a verified campaign, on the real Pulumi CLI
+ * and the emulator. One stack, in order, like a team's weeks: each `up` does what the reviews
+ * allow and never waits; the reviewer (the emulator's admin API) decides between runs.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compliance, decide } from "../support/a2p-stack";
+import { type AccountsStack, createAccountsStack } from "../support/accounts-stack";
+import { PERSONAL, US_ACCOUNT_ID, usAccountYaml } from "../support/us-a2p-yaml";
+
+let stack: AccountsStack;
+
+interface UsA2pOutput {
+  campaignStatus: string | null;
+  next: string;
+}
+
+async function registration(): Promise<UsA2pOutput | undefined> {
+  const accounts = (await stack.outputs()).accounts as { accountId: string; usA2p?: UsA2pOutput }[];
+  return accounts.find((a) => a.accountId === US_ACCOUNT_ID)?.usA2p;
+}
+
+async function up() {
+  return stack.pulumi(["up", "--yes", "--skip-preview", "--refresh"]);
+}
+
+const SINCE = "since \\d{4}-\\d{2}-\\d{2}\\)$";
+
+beforeAll(async () => {
+  stack = await createAccountsStack();
+  stack.writeAccounts(usAccountYaml());
+});
+
+afterAll(async () => {
+  await stack?.dispose();
+});
+
+describe("US A2P registration: the approve path", () => {
+  it("first up: buys the number, makes and submits the customer profile, and stops there", async () => {
+    await up();
+    const summary = await compliance(stack);
+    expect(summary.customer_profiles.map((p) => p.status)).toEqual(["pending-review"]);
+    expect(summary.trust_products).toEqual([]);
+    expect(summary.brand_registrations).toEqual([]);
+    expect(await registration()).toEqual({
+      campaignStatus: null,
+      next: expect.stringMatching(
+        new RegExp(`^waiting for customer profile \\(pending-review ${SINCE}`),
+      ),
+    });
+  });
+
+  it("an up while the profile is in review changes nothing in Twilio", async () => {
+    stack.emulator.requestLog.clear();
+    await up();
+    expect(stack.emulator.requestLog.countMutations()).toBe(0);
+  });
+
+  it("continues the chain after each approval: trust product, brand, campaign", async () => {
+    const profile = (await compliance(stack)).customer_profiles[0]?.sid ?? "";
+    await decide(stack, profile, "approve");
+    await up();
+    let summary = await compliance(stack);
+    expect(summary.trust_products.map((t) => t.status)).toEqual(["pending-review"]);
+    expect((await registration())?.next).toMatch(
+      new RegExp(`^waiting for A2P trust product \\(pending-review ${SINCE}`),
+    );
+
+    await decide(stack, summary.trust_products[0]?.sid ?? "", "approve");
+    await up();
+    summary = await compliance(stack);
+    expect(
+      summary.brand_registrations.map((b) => [b.status, b.customer_profile_bundle_sid]),
+    ).toEqual([["PENDING", profile]]);
+    expect((await registration())?.next).toMatch(
+      new RegExp(`^waiting for brand \\(PENDING ${SINCE}`),
+    );
+
+    await decide(stack, summary.brand_registrations[0]?.sid ?? "", "approve");
+    await up();
+    summary = await compliance(stack);
+    const accounts = (await stack.outputs()).accounts as { messagingServiceSid: string }[];
+    expect(summary.campaigns.map((c) => [c.campaign_status, c.messaging_service_sid])).toEqual([
+      ["IN_PROGRESS", accounts[0]?.messagingServiceSid],
+    ]);
+    expect(await registration()).toEqual({
+      campaignStatus: "IN_PROGRESS",
+      next: expect.stringMatching(new RegExp(`^waiting for campaign \\(IN_PROGRESS ${SINCE}`)),
+    });
+  });
+
+  it("reads the verified campaign on the next up, then converges with no mutating call", async () => {
+    const campaign = (await compliance(stack)).campaigns[0]?.sid ?? "";
+    await decide(stack, campaign, "approve");
+    await up();
+    expect(await registration()).toEqual({
+      campaignStatus: "VERIFIED",
+      next: "registered: campaign VERIFIED",
+    });
+    stack.emulator.requestLog.clear();
+    await up();
+    expect(stack.emulator.requestLog.countMutations()).toBe(0);
+    const summary = await compliance(stack);
+    expect(summary.customer_profiles).toHaveLength(1);
+    expect(summary.brand_registrations).toHaveLength(1);
+    expect(summary.campaigns).toHaveLength(1);
+  });
+
+  it("keeps the tax id, email and phone out of the state's plain text and the outputs", async () => {
+    const exported = await stack.cli(["stack", "export"]);
+    const outputs = JSON.stringify(await stack.outputs());
+    for (const value of Object.values(PERSONAL)) {
+      expect(exported.stdout).not.toContain(value);
+      expect(outputs).not.toContain(value);
+    }
+  });
+});
