@@ -15,11 +15,8 @@ import type { StackAccountOutput, StackOutputs } from "./contract";
 export const NOT_REGISTERED = "NOT_REGISTERED";
 
 function isUsLocal(phoneNumber: string | null): boolean {
-  return (
-    phoneNumber !== null &&
-    phoneNumber.startsWith("+1") &&
-    countryOfAreaCode(phoneNumber.slice(2, 5)) === "US"
-  );
+  if (!phoneNumber?.startsWith("+1")) return false;
+  return countryOfAreaCode(phoneNumber.slice(2, 5)) === "US";
 }
 
 /** The status the account row should hold. */
