@@ -4,6 +4,7 @@
  * allow and never waits; the reviewer (the emulator's admin API) decides between runs.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runPlanCli, stackEnvironment } from "../plan/plan-cli";
 import { compliance, decide } from "../support/a2p-stack";
 import { type AccountsStack, createAccountsStack } from "../support/accounts-stack";
 import { PERSONAL, US_ACCOUNT_ID, usAccountYaml } from "../support/us-a2p-yaml";
@@ -25,10 +26,38 @@ async function up() {
 }
 
 const SINCE = "since \\d{4}-\\d{2}-\\d{2}\\)$";
+const TITLE = `Seattle Smiles Dental (${US_ACCOUNT_ID})`;
+const UNREGISTERED_ID = "e8b1c0de-51a2-4f0e-9d3c-2b7a6f5e4d3c";
+
+/** The YAML: the registered account, and a US account that declares no registration. */
+function accountsYaml(options: Parameters<typeof usAccountYaml>[0] = {}): string {
+  return `${usAccountYaml(options)}  - id: ${UNREGISTERED_ID}
+    name: Portland Walk-in Dental
+    numbers:
+      - name: main
+        areaCode: "503"
+        country: US
+`;
+}
+
+/** \`npm run plan -- --format text\`, as a person reads it. */
+async function planText(): Promise<string> {
+  const plan = await runPlanCli(
+    ["--stack", stack.stack, "--format", "text"],
+    stackEnvironment(stack),
+  );
+  expect(plan.code, plan.stderr).toBe(0);
+  return plan.stdout;
+}
+
+/** The plan's text with the dates (the emulator's clock: today) made stable. */
+function datesOut(text: string): string {
+  return text.replace(/\d{4}-\d{2}-\d{2}/g, "<day>");
+}
 
 beforeAll(async () => {
   stack = await createAccountsStack();
-  stack.writeAccounts(usAccountYaml());
+  stack.writeAccounts(accountsYaml());
 });
 
 afterAll(async () => {
@@ -36,6 +65,20 @@ afterAll(async () => {
 });
 
 describe("US A2P registration: the approve path", () => {
+  it("the first plan registers the account, and warns about the US account without a registration", async () => {
+    const text = await planText();
+    expect(text).toContain(
+      [
+        "US A2P 10DLC registrations:",
+        `  ${TITLE}: create and submit the customer profile (business, representative, address) (now: nothing registered yet)`,
+      ].join("\n"),
+    );
+    expect(text).toContain(
+      `account ${UNREGISTERED_ID} (Portland Walk-in Dental) has US local numbers ('main') but no compliance.usA2p: US carriers block its messages (Twilio error 30034) until a brand and campaign are registered`,
+    );
+    for (const value of Object.values(PERSONAL)) expect(text).not.toContain(value);
+  });
+
   it("first up: buys the number, makes and submits the customer profile, and stops there", async () => {
     await up();
     const summary = await compliance(stack);
@@ -50,6 +93,17 @@ describe("US A2P registration: the approve path", () => {
     });
   });
 
+  it("the plan while the profile is in review: no change, and what it waits for since when", async () => {
+    const text = datesOut(await planText());
+    expect(text).toContain("No changes to Twilio.");
+    expect(text, text).toContain(
+      [
+        "US A2P 10DLC registrations:",
+        `  ${TITLE}: waiting for customer profile (pending-review since <day>) (now: customer profile pending-review)`,
+      ].join("\n"),
+    );
+  });
+
   it("an up while the profile is in review changes nothing in Twilio", async () => {
     stack.emulator.requestLog.clear();
     await up();
@@ -59,6 +113,10 @@ describe("US A2P registration: the approve path", () => {
   it("continues the chain after each approval: trust product, brand, campaign", async () => {
     const profile = (await compliance(stack)).customer_profiles[0]?.sid ?? "";
     await decide(stack, profile, "approve");
+    // The plan's refresh sees the approval: the next up continues the chain.
+    expect(datesOut(await planText())).toContain(
+      `  ${TITLE}: create and submit the A2P trust product (now: customer profile twilio-approved)`,
+    );
     await up();
     let summary = await compliance(stack);
     expect(summary.trust_products.map((t) => t.status)).toEqual(["pending-review"]);
