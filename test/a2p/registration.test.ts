@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runPlanCli, stackEnvironment } from "../plan/plan-cli";
-import { compliance, decide } from "../support/a2p-stack";
+import { autoReview, compliance, decide } from "../support/a2p-stack";
 import { type AccountsStack, createAccountsStack } from "../support/accounts-stack";
 import { PERSONAL, US_ACCOUNT_ID, usAccountYaml } from "../support/us-a2p-yaml";
 
@@ -38,6 +38,19 @@ function accountsYaml(options: Parameters<typeof usAccountYaml>[0] = {}): string
         areaCode: "503"
         country: US
 `;
+}
+
+const B_ID = "0c7d9e8f-1a2b-4c3d-8e9f-a1b2c3d4e5f6";
+const B_TITLE = `Tacoma Bright Smiles (${B_ID})`;
+const REASON = "The EIN does not match the legal business name";
+
+/** A second registered account, Tacoma Bright Smiles, next to the two of accountsYaml(). */
+function withTacoma(options: Parameters<typeof usAccountYaml>[0] = {}): string {
+  const tacoma = usAccountYaml({ ...options, areaCode: "253" })
+    .replace("accounts:\n", "")
+    .replace(US_ACCOUNT_ID, B_ID)
+    .replace("name: Seattle Smiles Dental", "name: Tacoma Bright Smiles");
+  return `${accountsYaml()}${tacoma}`;
 }
 
 /** \`npm run plan -- --format text\`, as a person reads it. */
@@ -171,5 +184,45 @@ describe("US A2P registration: the approve path", () => {
       expect(exported.stdout).not.toContain(value);
       expect(outputs).not.toContain(value);
     }
+  });
+});
+
+describe("US A2P registration: a rejection, its reason, and the resubmission", () => {
+  it("shows the reviewer's reason in the plan, and does nothing until the YAML changes", async () => {
+    stack.writeAccounts(withTacoma());
+    await up();
+    const submitted = (await compliance(stack)).customer_profiles.filter(
+      (p) => p.status === "pending-review",
+    );
+    expect(submitted).toHaveLength(1);
+    await decide(stack, submitted[0]?.sid ?? "", "reject", REASON);
+    const text = datesOut(await planText());
+    expect(text).toContain("No changes to Twilio.");
+    expect(text).toContain(
+      `  ${B_TITLE}: customer profile rejected (twilio-rejected since <day>): ${REASON}; change compliance.usA2p to resubmit (now: customer profile twilio-rejected)`,
+    );
+  });
+
+  it("resubmits the corrected profile (no second one) and carries the chain as far as the reviews allow in one up", async () => {
+    stack.writeAccounts(withTacoma({ website: "https://tacoma-bright-smiles.example" }));
+    // Reviews decided at once: this one up goes from the resubmission to a verified campaign.
+    await autoReview(stack, { afterMs: 1, outcome: "approve" });
+    try {
+      await up();
+    } finally {
+      await autoReview(stack, null);
+    }
+    const summary = await compliance(stack);
+    expect(summary.customer_profiles.map((p) => p.status)).toEqual([
+      "twilio-approved",
+      "twilio-approved",
+    ]);
+    expect(summary.brand_registrations).toHaveLength(2);
+    expect(summary.campaigns.map((c) => c.campaign_status)).toEqual(["VERIFIED", "VERIFIED"]);
+    const accounts = (await stack.outputs()).accounts as { accountId: string; usA2p?: unknown }[];
+    expect(accounts.find((a) => a.accountId === B_ID)?.usA2p).toEqual({
+      campaignStatus: "VERIFIED",
+      next: "registered: campaign VERIFIED",
+    });
   });
 });

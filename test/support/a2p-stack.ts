@@ -49,3 +49,16 @@ export async function decide(
   });
   expect(response.status, await response.text()).toBe(200);
 }
+
+/** Turns the emulator's automatic review on (`{ afterMs, outcome }`) or off (null). */
+export async function autoReview(
+  stack: AccountsStack,
+  setting: { afterMs: number; outcome?: "approve" | "reject"; reason?: string } | null,
+): Promise<void> {
+  const response = await fetch(`${stack.emulator.baseUrl}/__emulator/settings`, {
+    method: "PATCH",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ autoReview: setting }),
+  });
+  expect(response.status, await response.text()).toBe(200);
+}
