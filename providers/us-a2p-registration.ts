@@ -100,8 +100,14 @@ export interface UsA2pSids {
 
 export type UsA2pOutputs = UsA2pInputs &
   UsA2pSids & {
-    /** Each link as Twilio last reported it. */
+    /** Each link as Twilio last reported it (a refresh updates it). */
     state: RegistrationState;
+    /**
+     * The links as the last `up` left them. A refresh that finds another state (an approval, a
+     * rejection) makes `diff` report a change, so the next up records it and the plan's preview
+     * holds the refreshed state of every registration whose review moved.
+     */
+    reviewed?: RegistrationState;
     /** The campaign's status (`VERIFIED` lets US numbers deliver), null before it exists. */
     campaignStatus: string | null;
     /** The next step in words ("waiting for brand (IN_REVIEW since 2026-12-01)"). */
@@ -729,11 +735,13 @@ function outputsOf(
   sids: UsA2pSids,
   state: RegistrationState,
   changes: Changes,
+  reviewed?: RegistrationState,
 ): UsA2pOutputs {
   return {
     ...held,
     ...sidsOf(sids as UsA2pOutputs),
     state,
+    reviewed: reviewed ?? state,
     campaignStatus: campaignStatusOf(state),
     next: describeStep(nextStep(state, changes)),
   };
@@ -748,8 +756,11 @@ export const usA2pRegistrationProvider: pulumi.dynamic.ResourceProvider<UsA2pInp
       const serviceChanged = olds.serviceSid !== news.serviceSid;
       // The outputs hold the refreshed review states: a step they allow now is a change to make.
       const step = nextStep(olds.state ?? {}, changes);
+      const reviewMoved =
+        olds.reviewed !== undefined && JSON.stringify(olds.reviewed) !== JSON.stringify(olds.state);
       return {
-        changes: changes.brand || changes.campaign || serviceChanged || isActionable(step),
+        changes:
+          changes.brand || changes.campaign || serviceChanged || reviewMoved || isActionable(step),
         replaces: [],
       };
     },
@@ -766,7 +777,7 @@ export const usA2pRegistrationProvider: pulumi.dynamic.ResourceProvider<UsA2pInp
       const { state, sids } = await observe(client, sidsOf(props), props.serviceSid);
       return {
         id,
-        props: outputsOf(props, sids, state, { brand: false, campaign: false }),
+        props: outputsOf(props, sids, state, { brand: false, campaign: false }, props.reviewed),
       };
     },
 

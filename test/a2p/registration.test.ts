@@ -49,7 +49,8 @@ function withTacoma(options: Parameters<typeof usAccountYaml>[0] = {}): string {
   const tacoma = usAccountYaml({ ...options, areaCode: "253" })
     .replace("accounts:\n", "")
     .replace(US_ACCOUNT_ID, B_ID)
-    .replace("name: Seattle Smiles Dental", "name: Tacoma Bright Smiles");
+    .replace("name: Seattle Smiles Dental", "name: Tacoma Bright Smiles")
+    .replace("legalName: Seattle Smiles Dental PLLC", "legalName: Tacoma Bright Smiles PLLC");
   return `${accountsYaml()}${tacoma}`;
 }
 
@@ -191,14 +192,15 @@ describe("US A2P registration: a rejection, its reason, and the resubmission", (
   it("shows the reviewer's reason in the plan, and does nothing until the YAML changes", async () => {
     stack.writeAccounts(withTacoma());
     await up();
-    const submitted = (await compliance(stack)).customer_profiles.filter(
-      (p) => p.status === "pending-review",
+    const submitted = (await compliance(stack)).customer_profiles.filter((p) =>
+      p.friendly_name.startsWith("Tacoma Bright Smiles PLLC profile"),
     );
+    expect(submitted.map((p) => p.status)).toEqual(["pending-review"]);
     expect(submitted).toHaveLength(1);
     await decide(stack, submitted[0]?.sid ?? "", "reject", REASON);
     const text = datesOut(await planText());
     expect(text).toContain("No changes to Twilio.");
-    expect(text).toContain(
+    expect(text, text).toContain(
       `  ${B_TITLE}: customer profile rejected (twilio-rejected since <day>): ${REASON}; change compliance.usA2p to resubmit (now: customer profile twilio-rejected)`,
     );
   });
