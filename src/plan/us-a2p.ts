@@ -8,6 +8,8 @@
 import {
   type Changes,
   isActionable,
+  LINK_NAMES,
+  LINKS,
   nextStep,
   type RegistrationState,
   type Step,
@@ -101,4 +103,50 @@ export function registrationPlans(
 /** One line per registration, for the text and Markdown renderers. */
 export function registrationLine(r: RegistrationPlan, title: string): string {
   return `${title}: ${r.next} (now: ${r.state})`;
+}
+
+/** A review that moved since the last `up`: what the scheduled refresh reports. */
+export interface RegistrationChange {
+  accountId: string;
+  accountName: string;
+  link: string;
+  from: string | null;
+  to: string | null;
+  reason?: string;
+}
+
+/**
+ * The reviews that moved since the last `up`, from a `--refresh` preview: a registration whose
+ * review moved is planned as an update (its diff says so), whose old state holds both the refreshed
+ * `state` and the `reviewed` one the last up left.
+ */
+export function registrationChanges(
+  preview: Preview,
+  accountName: (accountId: string) => string,
+): RegistrationChange[] {
+  const changes: RegistrationChange[] = [];
+  for (const step of preview.steps) {
+    if (step.oldState?.type !== US_A2P_TYPE || step.op === "refresh") continue;
+    const outputs = record(step.oldState.outputs);
+    const now = record(outputs.state) as RegistrationState;
+    const before = record(outputs.reviewed) as RegistrationState;
+    const accountId = String(outputs.accountId ?? "");
+    for (const link of LINKS) {
+      const from = before[link]?.status ?? null;
+      const to = now[link]?.status ?? null;
+      if (from === to) continue;
+      const reason = now[link]?.reason;
+      changes.push({
+        accountId,
+        accountName: accountName(accountId),
+        link: LINK_NAMES[link],
+        from,
+        to,
+        ...(reason ? { reason } : {}),
+      });
+    }
+  }
+  return changes.sort(
+    (a, b) => a.accountName.localeCompare(b.accountName) || a.accountId.localeCompare(b.accountId),
+  );
 }

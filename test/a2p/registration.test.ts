@@ -3,10 +3,15 @@
  * and the emulator. One stack, in order, like a team's weeks: each `up` does what the reviews
  * allow and never waits; the reviewer (the emulator's admin API) decides between runs.
  */
+import { readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { repoRoot } from "../../src/util/repo-root";
 import { runPlanCli, stackEnvironment } from "../plan/plan-cli";
 import { autoReview, compliance, decide } from "../support/a2p-stack";
 import { type AccountsStack, createAccountsStack } from "../support/accounts-stack";
+import { runCommand } from "../support/run-command";
 import { PERSONAL, US_ACCOUNT_ID, usAccountYaml } from "../support/us-a2p-yaml";
 
 let stack: AccountsStack;
@@ -203,6 +208,31 @@ describe("US A2P registration: a rejection, its reason, and the resubmission", (
     expect(text, text).toContain(
       `  ${B_TITLE}: customer profile rejected (twilio-rejected since <day>): ${REASON}; change compliance.usA2p to resubmit (now: customer profile twilio-rejected)`,
     );
+  });
+
+  it("the daily refresh's script lists the rejection and its reason in the job summary", async () => {
+    const summaryFile = join(tmpdir(), `a2p-summary-${process.pid}.md`);
+    try {
+      const run = await runCommand("bash", ["scripts/ci-a2p-refresh.sh"], {
+        cwd: repoRoot,
+        env: {
+          ...process.env,
+          ...stackEnvironment(stack),
+          STACK: stack.stack,
+          GITHUB_STEP_SUMMARY: summaryFile,
+        },
+      });
+      expect(run.code, run.stderr).toBe(0);
+      const summary = readFileSync(summaryFile, "utf8");
+      expect(summary).toContain(`### US A2P 10DLC reviews on stack \`${stack.stack}\``);
+      expect(summary).toContain(
+        `| Tacoma Bright Smiles (\`${B_ID}\`) | customer profile | pending-review | **twilio-rejected** | ${REASON} |`,
+      );
+      expect(summary).toContain("1 review moved since the last deployment");
+      for (const value of Object.values(PERSONAL)) expect(summary).not.toContain(value);
+    } finally {
+      rmSync(summaryFile, { force: true });
+    }
   });
 
   it("resubmits the corrected profile (no second one) and carries the chain as far as the reviews allow in one up", async () => {
