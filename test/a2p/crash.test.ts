@@ -8,10 +8,13 @@
  * Reviews are decided at once (the emulator's autoReview), so every run goes as far down the chain
  * as it can: each killed run first finds what the previous one made (markers, the brand by its
  * profile, the campaign by its service) and is killed at the next create.
+ *
+ * On the same stack, a failed campaign: registered anew once its fields change (the failed one
+ * deleted, the brand kept), nothing done while the YAML still says what was rejected.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RequestLogEntry } from "../../src/emulator/request-log";
-import { compliance } from "../support/a2p-stack";
+import { autoReview, compliance, decide } from "../support/a2p-stack";
 import { type AccountsStack, createAccountsStack } from "../support/accounts-stack";
 import { documentedRerun, recover } from "../support/documented-recovery";
 import { US_ACCOUNT_ID, usAccountYaml } from "../support/us-a2p-yaml";
@@ -104,5 +107,76 @@ describe("a kill during each create of the registration", () => {
     expect(accounts.find((a) => a.accountId === US_ACCOUNT_ID)?.usA2p?.campaignStatus).toBe(
       "VERIFIED",
     );
+  });
+});
+
+const C_ID = "7a6b5c4d-3e2f-4a1b-8c9d-0e1f2a3b4c5d";
+const REASON = "Sample messages do not match the declared use case";
+
+/** The Seattle account, and Olympia Family Dental with its own registration. */
+function withOlympia(description?: string): string {
+  const olympia = usAccountYaml({ areaCode: "360", ...(description ? { description } : {}) })
+    .replace("accounts:\n", "")
+    .replace(US_ACCOUNT_ID, C_ID)
+    .replace("name: Seattle Smiles Dental", "name: Olympia Family Dental")
+    .replace("legalName: Seattle Smiles Dental PLLC", "legalName: Olympia Family Dental PLLC");
+  return `${usAccountYaml()}${olympia}`;
+}
+
+async function olympia(): Promise<{ campaignStatus: string | null; next: string } | undefined> {
+  const accounts = (await stack.outputs()).accounts as {
+    accountId: string;
+    messagingServiceSid: string;
+    usA2p?: { campaignStatus: string | null; next: string };
+  }[];
+  return accounts.find((a) => a.accountId === C_ID)?.usA2p;
+}
+
+describe("a failed campaign", () => {
+  it("is registered anew, once its fields are corrected (the failed one deleted, the brand kept)", async () => {
+    stack.writeAccounts(withOlympia());
+    // The chain runs to the approved brand; the campaign create fails (Twilio answers 500 each time).
+    stack.emulator.faults.set({
+      serverErrors: { rate: 1, match: { operationId: "CreateUsAppToPerson" } },
+    });
+    try {
+      const failed = await stack.pulumi(["up", "--yes", "--skip-preview"], { check: false });
+      expect(failed.code).not.toBe(0);
+    } finally {
+      stack.emulator.faults.clear();
+    }
+    await autoReview(stack, null);
+    await stack.pulumi(["up", "--yes", "--skip-preview", "--refresh"]);
+    const inProgress = (await compliance(stack)).campaigns.filter(
+      (c) => c.campaign_status === "IN_PROGRESS",
+    );
+    expect(inProgress).toHaveLength(1);
+    await decide(stack, inProgress[0]?.sid ?? "", "reject", REASON);
+
+    // The next up records the rejection, and does nothing else while the YAML is unchanged.
+    stack.emulator.requestLog.clear();
+    await stack.pulumi(["up", "--yes", "--skip-preview", "--refresh"]);
+    expect(stack.emulator.requestLog.countMutations()).toBe(0);
+    expect((await olympia())?.next).toMatch(
+      new RegExp(
+        `^campaign rejected \\(FAILED since \\d{4}-\\d{2}-\\d{2}\\): ${REASON}; change compliance.usA2p to resubmit$`,
+      ),
+    );
+
+    stack.writeAccounts(
+      withOlympia("Appointment reminders only, for patients who booked through the clinic's site."),
+    );
+    await stack.pulumi(["up", "--yes", "--skip-preview", "--refresh"]);
+    const summary = await compliance(stack);
+    expect(summary.campaigns.find((c) => c.sid === inProgress[0]?.sid)).toBeUndefined();
+    expect(summary.campaigns.map((c) => c.campaign_status).sort()).toEqual([
+      "IN_PROGRESS",
+      "VERIFIED",
+    ]);
+    expect(summary.brand_registrations).toHaveLength(2);
+    expect(await olympia()).toEqual({
+      campaignStatus: "IN_PROGRESS",
+      next: expect.stringMatching(/^waiting for campaign \(IN_PROGRESS since /),
+    });
   });
 });
