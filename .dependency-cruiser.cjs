@@ -91,6 +91,14 @@ module.exports = {
       to: { path: "^src/(plan|sync|start|pulumi|shards|cli|emulator|sender)/" },
     },
     {
+      name: "a2p-chain-is-pure",
+      comment:
+        "src/a2p is the US A2P registration chain as data (which step is next, in words): pure functions over Twilio's review states. It imports only src/util; the provider, the program and the plan import it.",
+      severity: "error",
+      from: { path: "^src/a2p/" },
+      to: { path: "^(src|providers|pulumi)/", pathNot: "^src/(a2p|util)/" },
+    },
+    {
       name: "entry-points-are-imported-by-nobody",
       comment:
         "src/cli is the manager: it imports the rooms and wires them; no room imports it (tests and benchmarks may).",

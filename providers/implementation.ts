@@ -20,7 +20,11 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 
-export type ProviderName = "phoneNumber" | "messagingService" | "serviceNumber";
+export type ProviderName =
+  | "phoneNumber"
+  | "messagingService"
+  | "serviceNumber"
+  | "usA2pRegistration";
 
 // biome-ignore lint/suspicious/noExplicitAny: the stub forwards whatever the engine passes.
 type AnyProvider = pulumi.dynamic.ResourceProvider<any, any>;
@@ -46,6 +50,7 @@ const stubs = {
   phoneNumber: { provider: "phoneNumber", configure },
   messagingService: { provider: "messagingService", configure },
   serviceNumber: { provider: "serviceNumber", configure },
+  usA2pRegistration: { provider: "usA2pRegistration", configure },
 } as Record<ProviderName, Stub> as unknown as Record<ProviderName, AnyProvider>;
 
 /** The stub of the named provider (the same object for every resource of the type). */

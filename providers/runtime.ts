@@ -9,9 +9,11 @@
 import { messagingServiceProvider } from "./messaging-service";
 import { phoneNumberProvider } from "./phone-number";
 import { serviceNumberProvider } from "./service-number";
+import { usA2pRegistrationProvider } from "./us-a2p-registration";
 
 export const providers = {
   phoneNumber: phoneNumberProvider,
   messagingService: messagingServiceProvider,
   serviceNumber: serviceNumberProvider,
+  usA2pRegistration: usA2pRegistrationProvider,
 };

@@ -12,6 +12,7 @@ import { PhoneNumber, type PhoneNumberInputs } from "../providers/phone-number";
 import { ServiceNumber } from "../providers/service-number";
 import type { ResolvedAccount, ResolvedNumber } from "../src/config/load";
 import type { StackAccountOutput } from "../src/sync/contract";
+import { declareUsA2pRegistration } from "./us-a2p";
 
 /** What the post-deploy sync reads for each account (stack output `accounts`): src/sync/contract.ts. */
 export type AccountOutput = StackAccountOutput;
@@ -61,6 +62,18 @@ export class AccountResources extends pulumi.ComponentResource {
           child,
         );
 
+    // "#us-a2p" is no number name either: the registration's own marker.
+    const usA2p = account.usA2p;
+    const registration =
+      service && usA2p
+        ? declareUsA2pRegistration(
+            { ...account, usA2p },
+            service.id,
+            purchaseMarker(account.id, "#us-a2p"),
+            child,
+          )
+        : undefined;
+
     const numbers = account.numbers.map((number) => {
       const resource = new PhoneNumber(
         `${account.id}-${number.name}`,
@@ -89,13 +102,20 @@ export class AccountResources extends pulumi.ComponentResource {
       .all([
         service?.sid ?? pulumi.output(null),
         pulumi.all(numbers.map((n) => pulumi.all([n.resource.sid, n.resource.phoneNumber]))),
+        registration
+          ? pulumi.all([registration.campaignStatus, registration.next])
+          : pulumi.output(undefined),
       ])
       .apply(
-        ([serviceSid, identities]): AccountOutput => ({
+        ([serviceSid, identities, usA2pStatus]): AccountOutput => ({
           accountId: account.id,
           name: account.name,
           released: account.release,
           messagingServiceSid: serviceSid || null,
+          // Only for an account that declares a registration (docs/a2p.md).
+          ...(usA2pStatus
+            ? { usA2p: { campaignStatus: usA2pStatus[0] ?? null, next: usA2pStatus[1] } }
+            : {}),
           numbers: numbers.map((n, i) => ({
             name: n.config.name,
             phoneNumber: identities[i]?.[1] || null,

@@ -25,6 +25,7 @@ import { guardKey, NumberGuard } from "../providers/number-guard";
 import { FORBIDDEN_SECRET_KEYS } from "../providers/twilio-session";
 import { ConfigError } from "../src/config/errors";
 import { loadAccountsFiles, type ResolvedConfig } from "../src/config/load";
+import { unregisteredUsAccounts, unregisteredUsWarning } from "../src/config/us-a2p-warnings";
 import { loadShardsManifest, ShardsManifestError, shardOfStack } from "../src/shards/manifest";
 import { repoRoot } from "../src/util/repo-root";
 import { AccountResources } from "./account";
@@ -81,6 +82,9 @@ function refuseSecretsInConfig(config: pulumi.Config): void {
 const config = new pulumi.Config();
 refuseSecretsInConfig(config);
 const declared = loadConfig(accountFiles(config)).accounts;
+// Valid, but US carriers block these accounts' messages: the plan shows Pulumi's warnings.
+for (const account of unregisteredUsAccounts(declared))
+  pulumi.log.warn(unregisteredUsWarning(account));
 
 const accountResources = declared.map((account) => new AccountResources(account));
 

@@ -6,6 +6,7 @@
 import { resolve } from "node:path";
 import { ConfigError } from "../config/errors";
 import { loadAccountsFiles } from "../config/load";
+import { unregisteredUsAccounts, unregisteredUsWarning } from "../config/us-a2p-warnings";
 import { DEFAULT_MANIFEST, loadShardsManifest, ShardsManifestError } from "../shards/manifest";
 import { checkShardSet } from "../shards/set-check";
 import { plural } from "../util/plural";
@@ -20,6 +21,8 @@ account, and no Twilio number adopted twice. Relative paths start where you run 
 
 Prints "ok: N accounts (M numbers) in K files", or one line per problem:
   <file>:<line>:<column>: <path>: <what was expected, what was found>
+A valid file may still get warnings (exit 0), on stderr: an account with US local
+numbers and no compliance.usA2p (US carriers block its messages, Twilio error 30034).
 
 With --shards, checks the whole set of shards the manifest declares (docs/shards.md): the
 manifest itself (names, stacks, no file in two shards) and every shard's accounts together, so an
@@ -32,6 +35,9 @@ Options:
 
 Exit codes: 0 all files valid, 1 problems found, 2 usage error.
 `;
+
+/** Warnings printed one by one; the rest are counted. */
+const MAX_WARNINGS = 10;
 
 export const validateCommand = defineCommand({
   script: "validate",
@@ -52,6 +58,14 @@ export const validateCommand = defineCommand({
       io.out(
         `ok: ${plural(accounts.length, "account")} (${plural(numbers, "number")}) in ${plural(fileCount, "file")}\n`,
       );
+      // Valid, but every message from these accounts' US numbers would be blocked.
+      const unregistered = unregisteredUsAccounts(accounts);
+      for (const account of unregistered.slice(0, MAX_WARNINGS))
+        io.err(`${account.sourceFile}: warning: ${unregisteredUsWarning(account)}\n`);
+      if (unregistered.length > MAX_WARNINGS)
+        io.err(
+          `warning: … and ${plural(unregistered.length - MAX_WARNINGS, "more account")} with US local numbers and no compliance.usA2p\n`,
+        );
       return EXIT.ok;
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;

@@ -26,6 +26,7 @@ import {
   type MessagingServiceSettings,
   NUMBER_FRIENDLY_NAME_MAX,
   type NumberConfig,
+  type UsA2pConfig,
 } from "./schema";
 import { type DataPath, readYamlSource, type YamlSource } from "./yaml-source";
 
@@ -72,6 +73,8 @@ export type ResolvedAccount = Simplify<
     messagingService: ResolvedMessagingService;
     /** In a released account every number has release: true. */
     numbers: ResolvedNumber[];
+    /** The US A2P 10DLC registration (compliance.usA2p), when declared. */
+    usA2p?: UsA2pConfig;
     /** The file that declares the account, as it was given. */
     sourceFile: string;
   }
@@ -498,6 +501,7 @@ function resolveFile(file: AccountsFile, sourceFile: string): ResolvedAccount[] 
         defaultMessagingServiceName(account.name),
     }),
     numbers: account.numbers.map((number) => resolveNumber(number, account, defaults)),
+    ...(account.compliance?.usA2p ? { usA2p: account.compliance.usA2p } : {}),
     sourceFile,
   }));
 }

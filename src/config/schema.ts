@@ -311,6 +311,251 @@ export const NumberSchema = z
   .describe("A phone number of the account: buy one (areaCode) or adopt an existing one (adopt).");
 
 // ---------------------------------------------------------------------------------------------
+// US A2P 10DLC registration (compliance.usA2p): docs/a2p.md
+// ---------------------------------------------------------------------------------------------
+
+/** Twilio's limits on a campaign (the Messaging v1 OpenAPI description and Twilio's A2P docs). */
+export const A2P_LIMITS = {
+  descriptionMin: 40,
+  descriptionMax: 4096,
+  messageFlowMin: 40,
+  messageFlowMax: 2048,
+  /** The API's "min two and max five" (twilio_messaging_v1.json, MessageSamples). */
+  samplesMin: 2,
+  samplesMax: 5,
+  sampleMin: 20,
+  sampleMax: 1024,
+  replyMessageMax: 320,
+} as const;
+
+/** Trust Hub's `business_type` values for a secondary customer profile. */
+export const A2P_BUSINESS_TYPES = [
+  "Sole Proprietorship",
+  "Partnership",
+  "Limited Liability Corporation",
+  "Co-operative",
+  "Non-profit Corporation",
+  "Corporation",
+] as const;
+
+/** Trust Hub's `business_industry` values. */
+export const A2P_INDUSTRIES = [
+  "AUTOMOTIVE",
+  "AGRICULTURE",
+  "BANKING",
+  "CONSUMER",
+  "EDUCATION",
+  "ENGINEERING",
+  "ENERGY",
+  "OIL_AND_GAS",
+  "FAST_MOVING_CONSUMER_GOODS",
+  "FINANCIAL",
+  "FINTECH",
+  "FOOD_AND_BEVERAGE",
+  "GOVERNMENT",
+  "HEALTHCARE",
+  "HOSPITALITY",
+  "INSURANCE",
+  "LEGAL",
+  "MANUFACTURING",
+  "MEDIA",
+  "ONLINE",
+  "RAW_MATERIALS",
+  "REAL_ESTATE",
+  "RELIGION",
+  "RETAIL",
+  "JEWELRY",
+  "TECHNOLOGY",
+  "TELECOMMUNICATIONS",
+  "TRANSPORTATION",
+  "TRAVEL",
+] as const;
+
+/** `business_registration_identifier`: the kind of tax id (EIN for a US business). */
+export const A2P_TAX_ID_TYPES = ["EIN", "CBN", "CRN", "VAT", "Other"] as const;
+
+/** The A2P trust product's `company_type`. */
+export const A2P_COMPANY_TYPES = ["private", "public", "non-profit", "government"] as const;
+
+/** Standard campaign use cases a STANDARD brand may register (Twilio's list, vetted ones aside). */
+export const A2P_USE_CASES = [
+  "2FA",
+  "ACCOUNT_NOTIFICATION",
+  "CUSTOMER_CARE",
+  "DELIVERY_NOTIFICATION",
+  "FRAUD_ALERT",
+  "HIGHER_EDUCATION",
+  "MARKETING",
+  "MIXED",
+  "POLLING_VOTING",
+  "PUBLIC_SERVICE_ANNOUNCEMENT",
+  "SECURITY_ALERT",
+] as const;
+
+const oneOf = <T extends readonly [string, ...string[]]>(values: T, description: string) =>
+  z
+    .enum(values, { error: expected(`one of ${values.map((v) => JSON.stringify(v)).join(", ")}`) })
+    .describe(description);
+
+/** Text between `min` and `max` characters with something visible in it. */
+const boundedText = (what: string, min: number, max: number) =>
+  z
+    .string({ error: expected(`${what} of ${min} to ${max} characters`) })
+    .min(min)
+    .max(max)
+    .regex(NON_BLANK_PATTERN);
+
+/** How long a text is, never the text: for personal data (a tax id, an email, a phone number). */
+function privately(what: string) {
+  return (issue: { input?: unknown }): string | undefined => {
+    if (issue.input === undefined) return undefined;
+    const found =
+      typeof issue.input === "string"
+        ? `a value of ${issue.input.length} characters (not shown: personal data)`
+        : describeValue(issue.input);
+    return `expected ${what}, got ${found}`;
+  };
+}
+
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** A US EIN is 9 digits, usually written 12-3456789; other tax ids only need to be present. */
+const TAX_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 ./-]{1,39}$/;
+
+export const A2pAddressSchema = z
+  .strictObject({
+    street: boundedText("a street", 1, 200).describe("Street and number."),
+    city: boundedText("a city", 1, 100),
+    region: boundedText('a state or province code such as "WA"', 1, 100),
+    postalCode: boundedText("a postal code", 1, 20),
+    country: country.default("US").describe("ISO 3166 alpha-2. Default: US."),
+  })
+  .describe("The business's registered address (a Twilio Address, referenced by Trust Hub).");
+
+export const A2pRepresentativeSchema = z
+  .strictObject({
+    firstName: boundedText("a first name", 1, 100),
+    lastName: boundedText("a last name", 1, 100),
+    email: z
+      .string({ error: privately('an email address such as "owner@clinic.example"') })
+      .regex(EMAIL_PATTERN)
+      .max(254)
+      .describe("Representative's email (personal data: never printed in plans or logs)."),
+    phone: z
+      .string({ error: privately('an E.164 phone number such as "+12065550100"') })
+      .regex(E164_PATTERN)
+      .describe("Representative's phone, E.164 (personal data: never printed in plans or logs)."),
+    title: boundedText('a business title such as "Owner"', 1, 100),
+    jobPosition: oneOf(
+      ["Director", "GM", "VP", "CEO", "CFO", "General Counsel", "Other"],
+      "Trust Hub's job_position.",
+    ),
+  })
+  .describe("The business's authorized representative, whom carriers may contact.");
+
+export const A2pBrandSchema = z
+  .strictObject({
+    legalName: displayName("the business's legal name, at most 100 characters", 100).describe(
+      "Legal business name, exactly as registered with the tax authority.",
+    ),
+    businessType: oneOf(A2P_BUSINESS_TYPES, "Trust Hub business_type."),
+    companyType: oneOf(A2P_COMPANY_TYPES, "The A2P trust product's company_type.").default(
+      "private",
+    ),
+    stockExchange: boundedText('a stock exchange such as "NASDAQ"', 1, 50)
+      .optional()
+      .describe("Public companies only."),
+    stockTicker: boundedText("a stock ticker", 1, 10).optional().describe("Public companies only."),
+    taxIdType: oneOf(A2P_TAX_ID_TYPES, "business_registration_identifier (EIN for a US business)."),
+    taxId: z
+      .string({ error: privately('a tax id such as "12-3456789"') })
+      .regex(TAX_ID_PATTERN)
+      .describe("The business's tax id (personal data: never printed in plans or logs)."),
+    industry: oneOf(A2P_INDUSTRIES, "Trust Hub business_industry."),
+    website: httpUrl("The business's website."),
+    regionsOfOperation: oneOf(
+      ["USA_AND_CANADA", "AFRICA", "ASIA", "EUROPE", "LATIN_AMERICA"],
+      "business_regions_of_operation.",
+    ).default("USA_AND_CANADA"),
+    contactEmail: z
+      .string({ error: expected("an email address for Twilio's review notices") })
+      .regex(EMAIL_PATTERN)
+      .max(254)
+      .describe("Where Twilio sends review notices for the customer profile (the platform's)."),
+    address: A2pAddressSchema,
+    representative: A2pRepresentativeSchema,
+  })
+  .superRefine((value: unknown, ctx) => {
+    if (!isRecord(value) || value.companyType !== "public") return;
+    for (const key of ["stockExchange", "stockTicker"] as const) {
+      if (value[key] === undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: `a public company needs ${key} (the A2P trust product asks for it)`,
+        });
+    }
+  }, whenMapping)
+  .describe("The business registered as a brand (Trust Hub secondary customer profile).");
+
+const keywordList = (what: string) =>
+  z
+    .array(
+      z
+        .string({ error: expected('a keyword of letters and digits, such as "STOP"') })
+        .regex(/^[A-Za-z0-9]{1,30}$/),
+      { error: expected(`a list of ${what} keywords`) },
+    )
+    .max(20)
+    .optional();
+
+export const A2pCampaignSchema = z
+  .strictObject({
+    useCase: oneOf(A2P_USE_CASES, "The campaign's A2P use case."),
+    description: boundedText(
+      "a description of what the campaign sends",
+      A2P_LIMITS.descriptionMin,
+      A2P_LIMITS.descriptionMax,
+    ).describe(`What the messages are for (${A2P_LIMITS.descriptionMin}+ characters).`),
+    messageFlow: boundedText(
+      "how recipients opt in (the message flow)",
+      A2P_LIMITS.messageFlowMin,
+      A2P_LIMITS.messageFlowMax,
+    ).describe(`How a recipient opts in (${A2P_LIMITS.messageFlowMin}+ characters).`),
+    samples: z
+      .array(boundedText("a sample message", A2P_LIMITS.sampleMin, A2P_LIMITS.sampleMax), {
+        error: expected("a list of sample messages"),
+      })
+      .min(A2P_LIMITS.samplesMin, {
+        error: `expected ${A2P_LIMITS.samplesMin} to ${A2P_LIMITS.samplesMax} sample messages (Twilio's minimum is ${A2P_LIMITS.samplesMin})`,
+      })
+      .max(A2P_LIMITS.samplesMax, {
+        error: `expected ${A2P_LIMITS.samplesMin} to ${A2P_LIMITS.samplesMax} sample messages`,
+      })
+      .describe(
+        `${A2P_LIMITS.samplesMin} to ${A2P_LIMITS.samplesMax} sample messages of ${A2P_LIMITS.sampleMin}-${A2P_LIMITS.sampleMax} characters.`,
+      ),
+    hasEmbeddedLinks: bool("The messages contain links."),
+    hasEmbeddedPhone: bool("The messages contain phone numbers."),
+    optInKeywords: keywordList("opt-in"),
+    optOutKeywords: keywordList("opt-out"),
+    helpKeywords: keywordList("help"),
+    optInMessage: boundedText("an opt-in confirmation", 1, A2P_LIMITS.replyMessageMax).optional(),
+    optOutMessage: boundedText("an opt-out confirmation", 1, A2P_LIMITS.replyMessageMax).optional(),
+    helpMessage: boundedText("a help reply", 1, A2P_LIMITS.replyMessageMax).optional(),
+  })
+  .describe("The campaign registered on the account's Messaging Service.");
+
+export const UsA2pSchema = z
+  .strictObject({ brand: A2pBrandSchema, campaign: A2pCampaignSchema })
+  .describe(
+    "US A2P 10DLC registration of the account's business and campaign (needed to text from US local numbers).",
+  );
+
+export const ComplianceSchema = z
+  .strictObject({ usA2p: UsA2pSchema.optional() })
+  .describe("Carrier registrations of the account.");
+
+// ---------------------------------------------------------------------------------------------
 // Accounts and files
 // ---------------------------------------------------------------------------------------------
 
@@ -333,6 +578,7 @@ export const AccountSchema = z
       "true lets this account's webhooks point at hosts Twilio cannot reach (localhost, private addresses, single-label names): for test setups against the emulator only.",
     ).default(false),
     messagingService: MessagingServiceSettingsSchema.optional(),
+    compliance: ComplianceSchema.optional(),
     numbers: z
       .array(NumberSchema, { error: expected("a list of numbers") })
       .default([])
@@ -495,3 +741,4 @@ export type NumberConfig = z.output<typeof NumberSchema>;
 export type AdoptTarget = z.output<typeof AdoptSchema>;
 export type MessagingServiceSettings = z.output<typeof MessagingServiceSettingsSchema>;
 export type NumberWebhookDefaults = z.output<typeof NumberWebhookDefaultsSchema>;
+export type UsA2pConfig = z.output<typeof UsA2pSchema>;

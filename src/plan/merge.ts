@@ -104,6 +104,10 @@ export function mergePlans(parts: readonly ShardPlan[], stack: string): Plan {
     totals: plans.reduce((sum, { plan }) => addTotals(sum, plan.totals), empty),
     buysByAreaCode: buys,
     stateOnlyChanges: plans.reduce((sum, { plan }) => sum + plan.stateOnlyChanges, 0),
+    // Each shard lists its own accounts' US A2P registrations; the merged plan lists them all.
+    registrations: plans
+      .flatMap(({ plan }) => plan.registrations)
+      .sort((a, b) => a.accountName.localeCompare(b.accountName)),
     errors: parts.flatMap((p) =>
       "missing" in p.plan
         ? [p.plan.missing]

@@ -17,6 +17,7 @@
  */
 import { type Preview, type PreviewStep, type ResourceState, UNKNOWN_VALUE } from "./preview-json";
 import { NUMBER_MONTHLY_CENTS } from "./prices";
+import { type RegistrationPlan, registrationPlans, US_A2P_TYPE } from "./us-a2p";
 
 /** Resource types of the project's program (pulumi/, providers/). */
 export const TYPES = {
@@ -129,10 +130,12 @@ export interface Plan {
   errors: string[];
   /** The preview's warnings worth a reader's time. */
   warnings: string[];
+  /** Every account's US A2P 10DLC registration: where it stands, what the next up does (us-a2p.ts). */
+  registrations: RegistrationPlan[];
 }
 
 export function hasChanges(plan: Plan): boolean {
-  return plan.accounts.length > 0;
+  return plan.accounts.length > 0 || plan.registrations.some((r) => r.action !== "none");
 }
 
 const REPLACE_OPS = new Set(["replace", "create-replacement", "delete-replaced"]);
@@ -226,6 +229,7 @@ export function buildPlan(preview: Preview, stack: string, projectRoot?: string)
     const type = state?.type ?? "";
     if (type === TYPES.stack) managedBefore = activeNumbersInOutputs(step.oldState);
     if (step.op === "same" || step.op === "read" || step.op === "refresh") continue;
+    if (type === US_A2P_TYPE) continue; // registrationPlans below
     // A replacement may appear as one `replace` step or as its two halves: count it once.
     if (seen.has(`${step.urn} ${REPLACE_OPS.has(step.op) ? "replace" : step.op}`)) continue;
     seen.add(`${step.urn} ${REPLACE_OPS.has(step.op) ? "replace" : step.op}`);
@@ -296,6 +300,7 @@ export function buildPlan(preview: Preview, stack: string, projectRoot?: string)
     warnings: preview.diagnostics
       .filter((d) => d.severity === "warning" && !NOISE_WARNINGS.some((re) => re.test(d.message)))
       .map((d) => cleanDiagnostic(d.message.replace(/^warning: /, ""), projectRoot)),
+    registrations: registrationPlans(preview, (id) => names.get(id) ?? id),
   };
 }
 

@@ -18,6 +18,7 @@ import {
 } from "./describe";
 import { hasChanges, type Plan } from "./model";
 import { releaseDigest, releaseSet } from "./release-digest";
+import { registrationLine } from "./us-a2p";
 
 /** GitHub refuses a comment longer than this (characters). */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -64,6 +65,7 @@ export function renderMarkdown(plan: Plan, options: RenderOptions = {}): string 
   }
   if (!hasChanges(plan)) {
     out.push(`**No changes** to Twilio.${stateOnly(plan)}`);
+    out.push(...registrationsMarkdown(plan));
     out.push(...warningsMarkdown(plan));
     return `${out.join("\n")}\n`;
   }
@@ -101,7 +103,7 @@ export function renderMarkdown(plan: Plan, options: RenderOptions = {}): string 
   }
   const open = plan.accounts.length <= OPEN_ACCOUNTS ? " open" : "";
   const head = `<details${open}><summary>Changes per account (${plan.accounts.length.toLocaleString("en-US")})</summary>`;
-  const tail = ["</details>", ...warningsMarkdown(plan)];
+  const tail = ["</details>", ...registrationsMarkdown(plan), ...warningsMarkdown(plan)];
   const used = out.join("\n").length + head.length + tail.join("\n").length + 400;
   const sections = plan.accounts.map(
     (account) =>
@@ -130,7 +132,8 @@ export function renderText(plan: Plan): string {
     return `${out.join("\n")}\n`;
   }
   if (!hasChanges(plan)) {
-    out.push(`No changes to Twilio.${stateOnly(plan)}`, ...warningsText(plan));
+    out.push(`No changes to Twilio.${stateOnly(plan)}`, ...registrationsText(plan));
+    out.push(...warningsText(plan));
     return `${out.join("\n")}\n`;
   }
   if (plan.destructive.length > 0) {
@@ -142,7 +145,7 @@ export function renderText(plan: Plan): string {
   for (const account of plan.accounts) {
     out.push("", accountTitle(account, s), ...accountLines(account, s).map((l) => `  ${l}`));
   }
-  out.push(...warningsText(plan));
+  out.push(...registrationsText(plan), ...warningsText(plan));
   return `${out.join("\n")}\n`;
 }
 
@@ -183,6 +186,28 @@ function stateOnly(plan: Plan): string {
 
 function hint(options: RenderOptions): string {
   return options.fullPlanHint ? ` (${options.fullPlanHint})` : "";
+}
+
+function registrationsMarkdown(plan: Plan): string[] {
+  if (plan.registrations.length === 0) return [];
+  const s = MARKDOWN_STYLE;
+  return [
+    "",
+    `<details open><summary>US A2P 10DLC registrations (${plan.registrations.length})</summary>`,
+    "",
+    ...plan.registrations.map((r) => `- ${registrationLine(r, accountTitle(r, s))}`),
+    "",
+    "</details>",
+  ];
+}
+
+function registrationsText(plan: Plan): string[] {
+  if (plan.registrations.length === 0) return [];
+  return [
+    "",
+    "US A2P 10DLC registrations:",
+    ...plan.registrations.map((r) => `  ${registrationLine(r, accountTitle(r, TEXT_STYLE))}`),
+  ];
 }
 
 function warningsMarkdown(plan: Plan): string[] {

@@ -16,7 +16,8 @@ export type SmsSenderErrorCode =
   | "BODY_TOO_LONG"
   | "RATE_LIMITED"
   | "TWILIO_ERROR"
-  | "OUTCOME_UNKNOWN";
+  | "OUTCOME_UNKNOWN"
+  | "US_A2P_NOT_VERIFIED";
 
 export abstract class SmsSenderError extends Error {
   abstract readonly code: SmsSenderErrorCode;
@@ -62,6 +63,24 @@ export class MissingPeerDependencyError extends SmsSenderError {
   ) {
     super(
       `Missing peer dependency ${packageName}: ${neededFor} needs it; install it in the backend (npm install ${packageName}), or ${alternative}`,
+    );
+  }
+}
+
+/**
+ * A US recipient, through the Messaging Service of an account whose US A2P 10DLC campaign is not
+ * `VERIFIED` (as the sync last recorded it): US carriers would block the message (Twilio error
+ * 30034), so it is not sent. Nothing was sent to Twilio. `usA2pGuard: false` turns the check off.
+ */
+export class UsA2pNotVerifiedError extends SmsSenderError {
+  readonly code = "US_A2P_NOT_VERIFIED";
+
+  constructor(
+    readonly accountId: string,
+    readonly campaignStatus: string,
+  ) {
+    super(
+      `US A2P 10DLC campaign not verified (status ${campaignStatus}) for account ${accountId}: US carriers block its messages to US numbers (Twilio error 30034), so none was sent; register the account's brand and campaign (compliance.usA2p), deploy and run the sync`,
     );
   }
 }

@@ -39,6 +39,7 @@ export {
   type SmsSenderErrorCode,
   TwilioSendError,
   UnknownVapiPhoneIdError,
+  UsA2pNotVerifiedError,
 } from "./errors";
 export { type InvalidateScope, invalidateSenderCaches } from "./lookup";
 export { smsSenderOptionsSchema } from "./options";

@@ -19,6 +19,11 @@ export interface SmsRoute {
   accountName: string;
   vapiPhoneId: string;
   messagingServiceSid: string;
+  /**
+   * The account's US A2P 10DLC campaign status as the sync recorded it (`accounts.
+   * us_a2p_campaign_status`): null when the account has no US local number.
+   */
+  usA2pCampaignStatus: string | null;
 }
 
 /** Which route to look up. */
@@ -30,6 +35,7 @@ export interface RouteRow {
   vapiPhoneId: string;
   twilioMessagingServiceSid: string | null;
   accountName: string | null;
+  usA2pCampaignStatus: string | null;
 }
 
 /** Reads the row for a key: the one query a source makes. */
@@ -48,6 +54,7 @@ export function routeFromRow(key: RouteKey, row: RouteRow | undefined): SmsRoute
     accountName: row.accountName ?? "",
     vapiPhoneId: row.vapiPhoneId,
     messagingServiceSid: row.twilioMessagingServiceSid,
+    usA2pCampaignStatus: row.usA2pCampaignStatus ?? null,
   };
 }
 

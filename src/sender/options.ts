@@ -61,6 +61,11 @@ export const smsSenderOptionsSchema = z
     pricePerSegmentUsd: z.number().nonnegative().optional(),
     /** Estimate segments after Smart Encoding, as a Messaging Service does by default (true). */
     smartEncoding: z.boolean().optional(),
+    /**
+     * Refuse to text a US number through an account whose US A2P 10DLC campaign is not VERIFIED
+     * (UsA2pNotVerifiedError, before any Twilio call): US carriers would block it (default true).
+     */
+    usA2pGuard: z.boolean().optional(),
     /** Default for every send: see whenOutcomeUnknownSchema (default "error"). */
     whenOutcomeUnknown: whenOutcomeUnknownSchema.optional(),
     retry: z

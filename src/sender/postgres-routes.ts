@@ -14,7 +14,8 @@ import { MissingPeerDependencyError } from "./errors";
 import type { RouteRow, RouteSource } from "./lookup";
 
 const COLUMNS = `v.account_id::text AS "accountId", v.vapi_phone_id AS "vapiPhoneId",
-  v.twilio_messaging_service_sid AS "twilioMessagingServiceSid", a.name AS "accountName"`;
+  v.twilio_messaging_service_sid AS "twilioMessagingServiceSid", a.name AS "accountName",
+  a.us_a2p_campaign_status AS "usA2pCampaignStatus"`;
 
 /** The same rule as prisma-routes.ts (lookup.ts says it in words). */
 const BY_ACCOUNT = `SELECT ${COLUMNS}

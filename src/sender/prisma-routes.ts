@@ -2,7 +2,8 @@
  * The routes read through the backend's own Prisma client: the sender ships no generated client
  * and never loads `@prisma/client`; it calls `vapiPhoneNumber.findFirst` on whatever client it is
  * given. Any client generated from a schema with the seed's `VapiPhoneNumber` (and its `account`
- * relation to `Account`) fits, whatever its other models and whichever Prisma 7 release made it.
+ * relation to `Account`, with the project's `usA2pCampaignStatus` column: docs/a2p.md) fits,
+ * whatever its other models and whichever Prisma 7 release made it.
  */
 import { z } from "zod";
 import type { RouteKey, RouteRow, RouteSource } from "./lookup";
@@ -27,7 +28,7 @@ const SELECT = {
   accountId: true,
   vapiPhoneId: true,
   twilioMessagingServiceSid: true,
-  account: { select: { name: true } },
+  account: { select: { name: true, usA2pCampaignStatus: true } },
 } as const;
 
 /** The row as selected: checked, so a client generated from another schema fails clearly. */
@@ -35,7 +36,7 @@ const selectedRow = z.object({
   accountId: z.string(),
   vapiPhoneId: z.string(),
   twilioMessagingServiceSid: z.string().nullable(),
-  account: z.object({ name: z.string() }).nullable(),
+  account: z.object({ name: z.string(), usA2pCampaignStatus: z.string().nullable() }).nullable(),
 });
 
 function findFirst(prisma: SenderPrismaClient, key: RouteKey) {
@@ -60,6 +61,10 @@ export function prismaRoutes(prisma: SenderPrismaClient): RouteSource {
     const raw = await findFirst(prisma, key);
     if (raw === null || raw === undefined) return undefined;
     const { account, ...row } = selectedRow.parse(raw);
-    return { ...row, accountName: account?.name ?? null };
+    return {
+      ...row,
+      accountName: account?.name ?? null,
+      usA2pCampaignStatus: account?.usA2pCampaignStatus ?? null,
+    };
   };
 }

@@ -30,7 +30,7 @@ import { openPostgresRoutes } from "./postgres-routes";
 import { prismaRoutes } from "./prisma-routes";
 import { type AccountRateLimiter, createAccountRateLimiter } from "./rate-limit";
 import { formatStaffAlert } from "./staff-alert";
-import { checkBody, checkRecipient, checkWhenOutcomeUnknown } from "./validate";
+import { checkBody, checkRecipient, checkUsA2p, checkWhenOutcomeUnknown } from "./validate";
 
 export interface SendSmsInput {
   /** The backend's `Account.id`. */
@@ -149,6 +149,7 @@ export function createSmsSender(options: SmsSenderOptions): SmsSender {
       whenOutcomeUnknown,
     }: Pick<SendSmsInput, "statusCallback" | "whenOutcomeUnknown">,
   ): Promise<SmsResult> {
+    if (settings.usA2pGuard !== false) checkUsA2p(route, to);
     await limiter?.take(route.accountId);
     const message = await createMessageOnce(
       client,

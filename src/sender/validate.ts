@@ -10,7 +10,9 @@ import {
   EmptyBodyError,
   InvalidRecipientError,
   InvalidSenderOptionsError,
+  UsA2pNotVerifiedError,
 } from "./errors";
+import type { SmsRoute } from "./lookup";
 import { type WhenOutcomeUnknown, whenOutcomeUnknownSchema } from "./options";
 
 /** Throws InvalidRecipientError unless `to` is a valid number written in E.164 (`+15145550123`). */
@@ -24,6 +26,18 @@ export function checkRecipient(to: unknown): asserts to is string {
     throw new InvalidRecipientError(to, "not a valid phone number for any country");
   if (parsed.number !== to)
     throw new InvalidRecipientError(to, `write it in E.164 form: ${parsed.number}`);
+}
+
+/**
+ * Throws UsA2pNotVerifiedError for a US recipient when the account has US local numbers (the sync
+ * recorded a status) and its campaign is not VERIFIED: US carriers would block the message (30034).
+ * A null status (no US local number: a Canadian-only account) is never refused.
+ */
+export function checkUsA2p(route: SmsRoute, to: string): void {
+  const status = route.usA2pCampaignStatus;
+  if (status === null || status === "VERIFIED") return;
+  if (parsePhoneNumberFromString(to)?.country !== "US") return;
+  throw new UsA2pNotVerifiedError(route.accountId, status);
 }
 
 /** Throws EmptyBodyError or BodyTooLongError unless Twilio accepts `body` as a message text. */

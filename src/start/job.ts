@@ -140,6 +140,7 @@ export async function runLocalJob(options: LocalJobOptions): Promise<void> {
 
   await steps.run("accounts table", async () => {
     out(await accountsTable(database, outputs, synced.report.conflicts));
+    out(usA2pLines(outputs));
   });
   if (!isClean(synced.report)) {
     // The sync wrote everything else; these numbers need a person (their rows were left alone), so
@@ -158,6 +159,16 @@ export async function runLocalJob(options: LocalJobOptions): Promise<void> {
   }
 
   out(renderOutcome({ twilioMutations, rowsChanged: rowsChanged(synced) }));
+}
+
+/** Each declared US A2P 10DLC registration, as the last `up` left it (docs/a2p.md). */
+function usA2pLines(outputs: StackOutputs): string {
+  const lines = outputs.accounts.flatMap((a) =>
+    a.usA2p
+      ? [`  ${a.name}: ${a.usA2p.next} (campaign ${a.usA2p.campaignStatus ?? "none yet"})`]
+      : [],
+  );
+  return lines.length > 0 ? `US A2P 10DLC registrations:\n${lines.join("\n")}\n` : "";
 }
 
 async function accountsTable(

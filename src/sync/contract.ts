@@ -51,6 +51,14 @@ export const StackAccountOutputSchema = z
       })
       .nullable(),
     numbers: z.array(StackNumberOutputSchema),
+    /**
+     * The US A2P 10DLC registration of an account that declares one (docs/a2p.md): the campaign's
+     * status as Twilio last reported it (`VERIFIED` lets its US numbers deliver; null before the
+     * campaign exists) and the next step in words. Absent for an account without a registration.
+     */
+    usA2p: z
+      .strictObject({ campaignStatus: z.string().min(1).nullable(), next: z.string() })
+      .optional(),
   })
   .superRefine((account, ctx) => {
     if (account.released) {

@@ -20,6 +20,7 @@ import { randomUUID } from "node:crypto";
 import type { Database } from "../db";
 import type { StackOutputs } from "./contract";
 import { type Conflict, lookupKeys, type NumberRef, type PhoneRow, planSync } from "./plan";
+import { writeCampaignStatuses } from "./us-a2p-status";
 
 /** Advisory lock key of the sync (distinct from Prisma's migrate lock, 72707369). */
 export const SYNC_LOCK_KEY = 0x73796e63; // "sync"
@@ -41,6 +42,8 @@ export interface SyncResult {
   accounts: number;
   numbers: number;
   dryRun: boolean;
+  /** Account rows whose US A2P campaign status changed (us-a2p-status.ts); 0 in a dry run. */
+  campaignStatusesChanged?: number;
 }
 
 export interface SyncOptions {
@@ -57,7 +60,7 @@ export interface SyncOptions {
 /** Rows the sync created, updated or deactivated. */
 export function rowsChanged(result: SyncResult): number {
   const { created, updated, deactivated } = result.report;
-  return created + updated + deactivated;
+  return created + updated + deactivated + (result.campaignStatusesChanged ?? 0);
 }
 
 /** A transaction of the generated client (what `$transaction` hands its callback). */
@@ -148,6 +151,9 @@ export async function syncStackOutputs(
                         ${c.map((r) => r.twilioMessagingServiceSid)}::text[])
               AS r("id", "account_id", "vapi_phone_id", "phone_number", "name", "pn", "mg")`;
         }
+        // After the account rows exist: the sender reads the status from them.
+        const campaignStatusesChanged = await writeCampaignStatuses(tx, outputs);
+        if (campaignStatusesChanged > 0) result.campaignStatusesChanged = campaignStatusesChanged;
         return result;
       },
       { timeout: TRANSACTION_TIMEOUT_MS, maxWait: TRANSACTION_TIMEOUT_MS },

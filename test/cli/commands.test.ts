@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { a2pRefreshCommand } from "../../src/cli/a2p-refresh";
 import { adoptCommand } from "../../src/cli/adopt";
 import { applyCommand } from "../../src/cli/apply";
 import { type AnyCommand, invocationDir, runCommand } from "../../src/cli/command";
@@ -36,6 +37,7 @@ const COMMANDS: Record<string, AnyCommand> = {
   validate: validateCommand,
   plan: planCommand,
   "plan:approval": planApprovalCommand,
+  "a2p:refresh": a2pRefreshCommand,
   "plan:needed": planNeededCommand,
   "plan:merge": planMergeCommand,
   "shard:touched": shardTouchedCommand,

@@ -31,13 +31,14 @@ describe("the example configuration", () => {
     expect(accounts.map((a) => a.name)).toEqual([
       "Downtown Montreal Dentistry",
       "Clinique Dentaire du Plateau",
+      "Seattle Smiles Dental",
       "Kitsilano Family Dental",
     ]);
-    expect(accounts.flatMap((a) => a.numbers)).toHaveLength(4);
+    expect(accounts.flatMap((a) => a.numbers)).toHaveLength(5);
     expect(accounts.every((a) => a.sourceFile === EXAMPLE && !a.release)).toBe(true);
   });
 
-  it("adopts one existing number by SID and buys the others in Canadian area codes", () => {
+  it("adopts one existing number by SID and buys the others in Canadian area codes and Seattle", () => {
     const numbers = loadAccountsFiles([EXAMPLE]).accounts.flatMap((a) => a.numbers);
     const adopted = numbers.filter((n) => n.kind === "adopt");
     expect(adopted).toHaveLength(1);
@@ -49,6 +50,7 @@ describe("the example configuration", () => {
       ["514", "CA"],
       ["438", "CA"],
       ["514", "CA"],
+      ["206", "US"],
     ]);
   });
 });

@@ -35,10 +35,10 @@ describe("npm run validate", () => {
     );
     expect(validate(EXAMPLE)).toEqual({
       code: 0,
-      stdout: "ok: 3 accounts (4 numbers) in 1 file\n",
+      stdout: "ok: 4 accounts (5 numbers) in 1 file\n",
       stderr: "",
     });
-    expect(validate(EXAMPLE, other).stdout).toBe("ok: 4 accounts (4 numbers) in 2 files\n");
+    expect(validate(EXAMPLE, other).stdout).toBe("ok: 5 accounts (5 numbers) in 2 files\n");
   });
 
   it("prints every problem with its position and exits 1 for invalid files", () => {

@@ -62,6 +62,7 @@ beforeAll(async () => {
       "prisma/schema.prisma",
       "prisma/migrations/migration_lock.toml",
       "prisma/migrations/20260214000000_init/migration.sql",
+      "prisma/migrations/20261204233000_us_a2p_campaign_status/migration.sql",
       "tsconfig.json",
       "src/database.ts",
       "src/send.ts",

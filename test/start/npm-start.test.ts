@@ -86,12 +86,20 @@ describe("npm start on the embedded defaults", () => {
     expect(`${run.stdout}${run.stderr}`).not.toContain("from $PATH");
     // The plan first, as a pull request shows it.
     expect(run.stdout).toContain(
-      "3 accounts change · numbers: 3 to buy, 1 to adopt · Messaging Services: 3 to create · attachments: 4 added",
+      "4 accounts change · numbers: 4 to buy, 1 to adopt · Messaging Services: 4 to create · attachments: 5 added",
     );
-    expect(run.stdout).toMatch(/ {2}created {12}4 {2}\(3 new Account rows\)/);
+    // The US clinic's registration, planned, then carried to a verified campaign by the one up
+    // (npm start's emulator decides each review at once).
+    expect(run.stdout).toContain(
+      "Seattle Smiles Dental (5d1f2c3b-8a4e-4c2f-9b1d-7e6a5f4c3b2a): create and submit the customer profile (business, representative, address) (now: nothing registered yet)",
+    );
+    expect(run.stdout).toContain(
+      "US A2P 10DLC registrations:\n  Seattle Smiles Dental: registered: campaign VERIFIED (campaign VERIFIED)\n",
+    );
+    expect(run.stdout).toMatch(/ {2}created {12}5 {2}\(4 new Account rows\)/);
     // One row per number, each with the SIDs the deployment made, active in the database.
     const accounts = tableRows(run.stdout, "account                       number");
-    expect(accounts).toHaveLength(4);
+    expect(accounts).toHaveLength(5);
     for (const row of accounts) {
       expect(row).toMatch(
         /\+1\d{10} {2}PN[0-9a-f]{32} {2}MG[0-9a-f]{32} {2}[0-9a-f-]{36}: active, SIDs match$/,
@@ -100,10 +108,11 @@ describe("npm start on the embedded defaults", () => {
     expect(accounts.join("\n")).toContain("+16045550142  PN831c1beb6ad178ed2af5f9757f8aa4a4");
     // One message per account, through its Messaging Service.
     const messages = tableRows(run.stdout, "account                       message SID");
-    expect(messages).toHaveLength(3);
+    expect(messages).toHaveLength(4);
     for (const row of messages) expect(row).toMatch(/SM[0-9a-f]{32} +1 +GSM-7 +\$0\.0075/);
     expect(run.stdout).toMatch(
-      /Changed: \d+ changing Twilio call\(s\).*4 database row\(s\) written/,
+      // 5 rows, and the US account's campaign status.
+      /Changed: \d+ changing Twilio call\(s\).*6 database row\(s\) written/,
     );
     // Every step said how long it took.
     for (const step of [
@@ -134,7 +143,7 @@ describe("npm start on the embedded defaults", () => {
     const run = await npmStart(["--port", "0", "--no-send"]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain("No changes to Twilio.");
-    expect(run.stdout).toMatch(/ {2}unchanged {10}4\n/);
+    expect(run.stdout).toMatch(/ {2}unchanged {10}5\n/);
     expect(run.stdout).toContain(
       "No changes: Twilio already matched the YAML (0 changing calls for numbers, services and attachments) and the database rows were up to date.",
     );

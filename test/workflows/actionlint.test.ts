@@ -36,8 +36,9 @@ function lint(files: string[]) {
 describe("GitHub Actions workflows", () => {
   const files = workflowFiles();
 
-  it("exist: the pull-request plan, the deploy on main and its per-stack workflow", () => {
+  it("exist: the pull-request plan, the deploy on main and its per-stack workflow, the daily A2P refresh", () => {
     expect(files.map((f) => f.split("/").pop()).sort()).toEqual([
+      "a2p-refresh.yml",
       "deploy-stack.yml",
       "deploy.yml",
       "plan.yml",
@@ -77,7 +78,7 @@ describe("GitHub Actions workflows", () => {
     const jobs = files.flatMap((file) =>
       Object.values(readWorkflow(file).jobs).filter((job) => job.steps !== undefined),
     );
-    expect(jobs).toHaveLength(7); // plan.yml: shards, plan, plan-shard, plan-merge; deploy.yml: stacks; deploy-stack: plan, releases
+    expect(jobs).toHaveLength(8); // plan.yml: shards, plan, plan-shard, plan-merge; deploy.yml: stacks; deploy-stack: plan, releases; a2p-refresh
     for (const job of jobs) {
       const setup = job.steps?.filter((step) => step.uses?.startsWith("actions/setup-node@"));
       expect(setup).toHaveLength(1);

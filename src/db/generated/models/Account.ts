@@ -29,6 +29,7 @@ export type AccountMinAggregateOutputType = {
   name: string | null
   createdAt: Date | null
   updatedAt: Date | null
+  usA2pCampaignStatus: string | null
 }
 
 export type AccountMaxAggregateOutputType = {
@@ -36,6 +37,7 @@ export type AccountMaxAggregateOutputType = {
   name: string | null
   createdAt: Date | null
   updatedAt: Date | null
+  usA2pCampaignStatus: string | null
 }
 
 export type AccountCountAggregateOutputType = {
@@ -43,6 +45,7 @@ export type AccountCountAggregateOutputType = {
   name: number
   createdAt: number
   updatedAt: number
+  usA2pCampaignStatus: number
   _all: number
 }
 
@@ -52,6 +55,7 @@ export type AccountMinAggregateInputType = {
   name?: true
   createdAt?: true
   updatedAt?: true
+  usA2pCampaignStatus?: true
 }
 
 export type AccountMaxAggregateInputType = {
@@ -59,6 +63,7 @@ export type AccountMaxAggregateInputType = {
   name?: true
   createdAt?: true
   updatedAt?: true
+  usA2pCampaignStatus?: true
 }
 
 export type AccountCountAggregateInputType = {
@@ -66,6 +71,7 @@ export type AccountCountAggregateInputType = {
   name?: true
   createdAt?: true
   updatedAt?: true
+  usA2pCampaignStatus?: true
   _all?: true
 }
 
@@ -146,6 +152,7 @@ export type AccountGroupByOutputType = {
   name: string
   createdAt: Date
   updatedAt: Date
+  usA2pCampaignStatus: string | null
   _count: AccountCountAggregateOutputType | null
   _min: AccountMinAggregateOutputType | null
   _max: AccountMaxAggregateOutputType | null
@@ -174,6 +181,7 @@ export type AccountWhereInput = {
   name?: Prisma.StringFilter<"Account"> | string
   createdAt?: Prisma.DateTimeFilter<"Account"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Account"> | Date | string
+  usA2pCampaignStatus?: Prisma.StringNullableFilter<"Account"> | string | null
   phoneNumbers?: Prisma.VapiPhoneNumberListRelationFilter
 }
 
@@ -182,6 +190,7 @@ export type AccountOrderByWithRelationInput = {
   name?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  usA2pCampaignStatus?: Prisma.SortOrderInput | Prisma.SortOrder
   phoneNumbers?: Prisma.VapiPhoneNumberOrderByRelationAggregateInput
 }
 
@@ -193,6 +202,7 @@ export type AccountWhereUniqueInput = Prisma.AtLeast<{
   name?: Prisma.StringFilter<"Account"> | string
   createdAt?: Prisma.DateTimeFilter<"Account"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Account"> | Date | string
+  usA2pCampaignStatus?: Prisma.StringNullableFilter<"Account"> | string | null
   phoneNumbers?: Prisma.VapiPhoneNumberListRelationFilter
 }, "id">
 
@@ -201,6 +211,7 @@ export type AccountOrderByWithAggregationInput = {
   name?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  usA2pCampaignStatus?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.AccountCountOrderByAggregateInput
   _max?: Prisma.AccountMaxOrderByAggregateInput
   _min?: Prisma.AccountMinOrderByAggregateInput
@@ -214,6 +225,7 @@ export type AccountScalarWhereWithAggregatesInput = {
   name?: Prisma.StringWithAggregatesFilter<"Account"> | string
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Account"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"Account"> | Date | string
+  usA2pCampaignStatus?: Prisma.StringNullableWithAggregatesFilter<"Account"> | string | null
 }
 
 export type AccountCreateInput = {
@@ -221,6 +233,7 @@ export type AccountCreateInput = {
   name: string
   createdAt?: Date | string
   updatedAt?: Date | string
+  usA2pCampaignStatus?: string | null
   phoneNumbers?: Prisma.VapiPhoneNumberCreateNestedManyWithoutAccountInput
 }
 
@@ -229,6 +242,7 @@ export type AccountUncheckedCreateInput = {
   name: string
   createdAt?: Date | string
   updatedAt?: Date | string
+  usA2pCampaignStatus?: string | null
   phoneNumbers?: Prisma.VapiPhoneNumberUncheckedCreateNestedManyWithoutAccountInput
 }
 
@@ -237,6 +251,7 @@ export type AccountUpdateInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  usA2pCampaignStatus?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   phoneNumbers?: Prisma.VapiPhoneNumberUpdateManyWithoutAccountNestedInput
 }
 
@@ -245,6 +260,7 @@ export type AccountUncheckedUpdateInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  usA2pCampaignStatus?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   phoneNumbers?: Prisma.VapiPhoneNumberUncheckedUpdateManyWithoutAccountNestedInput
 }
 
@@ -253,6 +269,7 @@ export type AccountCreateManyInput = {
   name: string
   createdAt?: Date | string
   updatedAt?: Date | string
+  usA2pCampaignStatus?: string | null
 }
 
 export type AccountUpdateManyMutationInput = {
@@ -260,6 +277,7 @@ export type AccountUpdateManyMutationInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  usA2pCampaignStatus?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type AccountUncheckedUpdateManyInput = {
@@ -267,6 +285,7 @@ export type AccountUncheckedUpdateManyInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  usA2pCampaignStatus?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type AccountCountOrderByAggregateInput = {
@@ -274,6 +293,7 @@ export type AccountCountOrderByAggregateInput = {
   name?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  usA2pCampaignStatus?: Prisma.SortOrder
 }
 
 export type AccountMaxOrderByAggregateInput = {
@@ -281,6 +301,7 @@ export type AccountMaxOrderByAggregateInput = {
   name?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  usA2pCampaignStatus?: Prisma.SortOrder
 }
 
 export type AccountMinOrderByAggregateInput = {
@@ -288,6 +309,7 @@ export type AccountMinOrderByAggregateInput = {
   name?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  usA2pCampaignStatus?: Prisma.SortOrder
 }
 
 export type AccountScalarRelationFilter = {
@@ -301,6 +323,10 @@ export type StringFieldUpdateOperationsInput = {
 
 export type DateTimeFieldUpdateOperationsInput = {
   set?: Date | string
+}
+
+export type NullableStringFieldUpdateOperationsInput = {
+  set?: string | null
 }
 
 export type AccountCreateNestedOneWithoutPhoneNumbersInput = {
@@ -322,6 +348,7 @@ export type AccountCreateWithoutPhoneNumbersInput = {
   name: string
   createdAt?: Date | string
   updatedAt?: Date | string
+  usA2pCampaignStatus?: string | null
 }
 
 export type AccountUncheckedCreateWithoutPhoneNumbersInput = {
@@ -329,6 +356,7 @@ export type AccountUncheckedCreateWithoutPhoneNumbersInput = {
   name: string
   createdAt?: Date | string
   updatedAt?: Date | string
+  usA2pCampaignStatus?: string | null
 }
 
 export type AccountCreateOrConnectWithoutPhoneNumbersInput = {
@@ -352,6 +380,7 @@ export type AccountUpdateWithoutPhoneNumbersInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  usA2pCampaignStatus?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type AccountUncheckedUpdateWithoutPhoneNumbersInput = {
@@ -359,6 +388,7 @@ export type AccountUncheckedUpdateWithoutPhoneNumbersInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  usA2pCampaignStatus?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 
@@ -397,6 +427,7 @@ export type AccountSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   name?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  usA2pCampaignStatus?: boolean
   phoneNumbers?: boolean | Prisma.Account$phoneNumbersArgs<ExtArgs>
   _count?: boolean | Prisma.AccountCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["account"]>
@@ -406,6 +437,7 @@ export type AccountSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Exten
   name?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  usA2pCampaignStatus?: boolean
 }, ExtArgs["result"]["account"]>
 
 export type AccountSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
@@ -413,6 +445,7 @@ export type AccountSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Exten
   name?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  usA2pCampaignStatus?: boolean
 }, ExtArgs["result"]["account"]>
 
 export type AccountSelectScalar = {
@@ -420,9 +453,10 @@ export type AccountSelectScalar = {
   name?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  usA2pCampaignStatus?: boolean
 }
 
-export type AccountOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "createdAt" | "updatedAt", ExtArgs["result"]["account"]>
+export type AccountOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "createdAt" | "updatedAt" | "usA2pCampaignStatus", ExtArgs["result"]["account"]>
 export type AccountInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   phoneNumbers?: boolean | Prisma.Account$phoneNumbersArgs<ExtArgs>
   _count?: boolean | Prisma.AccountCountOutputTypeDefaultArgs<ExtArgs>
@@ -440,6 +474,7 @@ export type $AccountPayload<ExtArgs extends runtime.Types.Extensions.InternalArg
     name: string
     createdAt: Date
     updatedAt: Date
+    usA2pCampaignStatus: string | null
   }, ExtArgs["result"]["account"]>
   composites: {}
 }
@@ -868,6 +903,7 @@ export interface AccountFieldRefs {
   readonly name: Prisma.FieldRef<"Account", 'String'>
   readonly createdAt: Prisma.FieldRef<"Account", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"Account", 'DateTime'>
+  readonly usA2pCampaignStatus: Prisma.FieldRef<"Account", 'String'>
 }
     
 

@@ -513,10 +513,6 @@ export type VapiPhoneNumberUncheckedUpdateManyWithoutAccountNestedInput = {
   deleteMany?: Prisma.VapiPhoneNumberScalarWhereInput | Prisma.VapiPhoneNumberScalarWhereInput[]
 }
 
-export type NullableStringFieldUpdateOperationsInput = {
-  set?: string | null
-}
-
 export type BoolFieldUpdateOperationsInput = {
   set?: boolean
 }
