@@ -2,8 +2,12 @@
  * One customer account as a component: its numbers, its Messaging Service, and the attachments of
  * the numbers to the service. Lifecycle comes from the YAML only:
  * - an active number is `protect`ed (the engine refuses to delete it) and attached to the service;
- * - a number marked `release: true` loses protection and is released by its provider's update;
- * - a released account releases every number and deletes its service.
+ * - a number marked `release: true` loses protection and leaves the service (its attachment is no
+ *   longer declared); its provider parks it, and releases it in the first `up` after its release
+ *   window (`releaseAfterDays`; 0: at once). Taking `release: true` back restores it: the
+ *   attachment is declared again and the provider puts the declared fields back;
+ * - a released account lets every number go that way and deletes its service (a restored account
+ *   gets a new one, with the YAML's settings).
  */
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
@@ -35,6 +39,10 @@ function phoneNumberInputs(account: ResolvedAccount, number: ResolvedNumber): Ph
     voiceUrl: number.voiceUrl,
     statusCallback: number.statusCallback,
     release: number.release,
+    // Only a number being let go carries its window: a changed default then touches no other.
+    ...(number.release
+      ? { releaseAfterDays: number.releaseAfterDays, parkingUrl: number.parkingUrl }
+      : {}),
   };
   return number.kind === "buy"
     ? { ...common, kind: "buy", areaCode: number.areaCode, country: number.country }
@@ -84,11 +92,22 @@ export class AccountResources extends pulumi.ComponentResource {
     });
 
     // Released numbers stay in the output (released: true) so the sync clears their rows; a
-    // number released before it was ever bought has no SID or phone number (null).
+    // number released before it was ever bought has no SID or phone number (null). A parked
+    // number is not released yet: `parkedUntil` says until when, and the sync marks its row
+    // inactive (what the resource did, not only what the YAML says).
     this.output = pulumi
       .all([
         service?.sid ?? pulumi.output(null),
-        pulumi.all(numbers.map((n) => pulumi.all([n.resource.sid, n.resource.phoneNumber]))),
+        pulumi.all(
+          numbers.map((n) =>
+            pulumi.all([
+              n.resource.sid,
+              n.resource.phoneNumber,
+              n.resource.released,
+              n.resource.parkedUntil,
+            ]),
+          ),
+        ),
       ])
       .apply(
         ([serviceSid, identities]): AccountOutput => ({
@@ -101,7 +120,8 @@ export class AccountResources extends pulumi.ComponentResource {
             phoneNumber: identities[i]?.[1] || null,
             sid: identities[i]?.[0] || null,
             vapiPhoneId: n.config.vapiPhoneId ?? null,
-            released: n.config.release,
+            released: n.config.release && identities[i]?.[2] === true,
+            parkedUntil: (n.config.release && identities[i]?.[3]) || null,
           })),
         }),
       );

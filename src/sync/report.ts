@@ -10,9 +10,9 @@ export function isClean(report: SyncReport): boolean {
 }
 
 export function renderJson(report: SyncReport): string {
-  const { created, updated, unchanged, deactivated, unmatched, conflicts } = report;
+  const { created, updated, unchanged, deactivated, parked, unmatched, conflicts } = report;
   return JSON.stringify(
-    { created, updated, unchanged, deactivated, unmatched, conflicts },
+    { created, updated, unchanged, deactivated, parked, unmatched, conflicts },
     null,
     2,
   );
@@ -46,6 +46,7 @@ export function renderSummary(result: SyncResult, source: string, target: string
     ["updated", report.updated, ""],
     ["unchanged", report.unchanged, ""],
     ["deactivated", report.deactivated, ""],
+    ["parked", report.parked, "  (inactive until restored or released)"],
     ["unmatched", report.unmatched.length, ""],
     ["conflicts", report.conflicts.length, ""],
   ];
