@@ -15,6 +15,8 @@
  * fields that change, the cost in cents); describe.ts says it in English. It models what the
  * preview says, nothing more: a step the engine plans is shown as planned.
  */
+import { now as clockNow, DAY_MS } from "../util/clock";
+import { windowEnd, windowPassed } from "../util/release-window";
 import { type Preview, type PreviewStep, type ResourceState, UNKNOWN_VALUE } from "./preview-json";
 import { NUMBER_MONTHLY_CENTS } from "./prices";
 
@@ -41,9 +43,23 @@ export interface NumberPlan {
    * buy / adopt: a new number in the stack; release: Twilio releases it; update: a declared field
    * other than a webhook changes; delete / replace: the engine would delete the number (the
    * providers refuse, but the plan shows it loudly); forget: a released number's entry leaves the
-   * state (no Twilio call); skip: declared `release: true` before it was ever bought (no call).
+   * state (no Twilio call); skip: declared `release: true` before it was ever bought (no call);
+   * park: `release: true` with a window: detached and parked until `parkedUntil`; repark: a parked
+   * number's window end moves (`releaseAfterDays` changed) or its parked fields drifted; restore:
+   * `release: true` taken back within the window (docs/providers.md, "Releases with an undo window").
    */
-  action: "buy" | "adopt" | "release" | "update" | "delete" | "replace" | "forget" | "skip";
+  action:
+    | "buy"
+    | "adopt"
+    | "release"
+    | "update"
+    | "delete"
+    | "replace"
+    | "forget"
+    | "skip"
+    | "park"
+    | "repark"
+    | "restore";
   sid?: string;
   phoneNumber?: string;
   areaCode?: string;
@@ -51,7 +67,31 @@ export interface NumberPlan {
   changes: FieldChange[];
   /** What this change adds to (or removes from) the monthly bill, in US cents. */
   monthlyCents: number;
+  /**
+   * park, repark: when the window ends (a park's is counted from the plan's "now"; `up` records
+   * its own); restore, release: when the window would have ended, for a parked number.
+   */
+  parkedUntil?: string;
+  /** repark: the end the state recorded before. */
+  previousParkedUntil?: string;
+  /** park, repark: the declared window in days. */
+  releaseAfterDays?: number;
 }
+
+/** A number that stays parked after this deployment (new, moved or unchanged). */
+export interface ParkedNumber {
+  accountId: string;
+  accountName: string;
+  name: string;
+  sid?: string;
+  phoneNumber?: string;
+  parkedUntil: string;
+  /** Its window ends before the next scheduled deploy: that deploy releases it (after approval). */
+  endsBeforeNextDeploy: boolean;
+}
+
+/** The deploy workflow runs daily (.github/workflows/deploy.yml, `schedule:`). */
+export const SCHEDULED_DEPLOY_INTERVAL_MS = DAY_MS;
 
 export interface ServicePlan {
   action: "create" | "update" | "delete" | "replace";
@@ -100,6 +140,8 @@ export interface PlanTotals {
   numbersToBuy: number;
   numbersToAdopt: number;
   numbersToRelease: number;
+  numbersToPark: number;
+  numbersToRestore: number;
   numbersUpdated: number;
   servicesToCreate: number;
   servicesToUpdate: number;
@@ -123,6 +165,10 @@ export interface Plan {
   totals: PlanTotals;
   /** Numbers to buy per area code, e.g. { "514": 3 }. */
   buysByAreaCode: Record<string, number>;
+  /** Numbers parked after this deployment, by release date. */
+  parked: ParkedNumber[];
+  /** The plan's "now" (src/util/clock.ts), ISO 8601. */
+  now: string;
   /** Steps that change only Pulumi's bookkeeping (number guard, components): no Twilio call. */
   stateOnlyChanges: number;
   /** The preview's errors, reason first; a plan with errors is not a plan. */
@@ -149,6 +195,8 @@ const BOOKKEEPING_INPUTS = new Set([
   "adoptSid",
   "adoptPhoneNumber",
   "release",
+  "releaseAfterDays",
+  "parkingUrl",
 ]);
 /** Pulumi warnings every run prints here (the dynamic provider plugin is found on PATH on purpose). */
 const NOISE_WARNINGS = [/using pulumi-resource-pulumi-nodejs from \$PATH/];
@@ -199,7 +247,12 @@ export function cleanDiagnostic(message: string, projectRoot?: string): string {
 type AccountDraft = AccountPlan;
 
 /** Builds the plan of a stack from its preview. `projectRoot` shortens file paths in errors. */
-export function buildPlan(preview: Preview, stack: string, projectRoot?: string): Plan {
+export function buildPlan(
+  preview: Preview,
+  stack: string,
+  projectRoot?: string,
+  at: Date = clockNow(),
+): Plan {
   const names = accountNames(preview);
   const drafts = new Map<string, AccountDraft>();
   const draft = (accountId: string): AccountDraft => {
@@ -220,11 +273,17 @@ export function buildPlan(preview: Preview, stack: string, projectRoot?: string)
   let managedBefore = 0;
   let stateOnlyChanges = 0;
   const seen = new Set<string>();
+  /** Parked numbers the deployment leaves as they are (no step changes them). */
+  const stillParked: Array<{ accountId: string; number: NumberPlan }> = [];
 
   for (const step of preview.steps) {
     const state = step.newState ?? step.oldState;
     const type = state?.type ?? "";
     if (type === TYPES.stack) managedBefore = activeNumbersInOutputs(step.oldState);
+    if (step.op === "same" && type === TYPES.phoneNumber) {
+      const parked = unchangedParked(step);
+      if (parked) stillParked.push(parked);
+    }
     if (step.op === "same" || step.op === "read" || step.op === "refresh") continue;
     // A replacement may appear as one `replace` step or as its two halves: count it once.
     if (seen.has(`${step.urn} ${REPLACE_OPS.has(step.op) ? "replace" : step.op}`)) continue;
@@ -237,7 +296,7 @@ export function buildPlan(preview: Preview, stack: string, projectRoot?: string)
       continue;
     }
     const account = draft(accountId);
-    if (type === TYPES.phoneNumber) addNumberStep(account, step, op);
+    if (type === TYPES.phoneNumber) addNumberStep(account, step, op, at);
     else if (type === TYPES.messagingService) addServiceStep(account, step, op);
     else addAttachmentStep(account, step, op);
   }
@@ -253,6 +312,30 @@ export function buildPlan(preview: Preview, stack: string, projectRoot?: string)
     a.attachments.sort((x, y) => x.numberName.localeCompare(y.numberName));
   }
   const destructive = accounts.flatMap(destructiveChangesOf);
+  const nextDeploy = at.getTime() + SCHEDULED_DEPLOY_INTERVAL_MS;
+  const parked: ParkedNumber[] = [
+    ...stillParked.map(({ accountId, number }) => ({ accountId, number })),
+    ...accounts.flatMap((a) =>
+      a.numbers
+        .filter((n) => n.action === "park" || n.action === "repark")
+        .map((number) => ({ accountId: a.accountId, number })),
+    ),
+  ]
+    .map(({ accountId, number }) => ({
+      accountId,
+      accountName: names.get(accountId) ?? accountId,
+      name: number.name,
+      ...(number.sid ? { sid: number.sid } : {}),
+      ...(number.phoneNumber ? { phoneNumber: number.phoneNumber } : {}),
+      parkedUntil: number.parkedUntil ?? "",
+      endsBeforeNextDeploy: Date.parse(number.parkedUntil ?? "") <= nextDeploy,
+    }))
+    .sort(
+      (a, b) =>
+        a.parkedUntil.localeCompare(b.parkedUntil) ||
+        a.accountName.localeCompare(b.accountName) ||
+        a.name.localeCompare(b.name),
+    );
   const plans: AccountPlan[] = accounts;
   const numbers = plans.flatMap((a) => a.numbers);
   const count = <T>(list: T[], test: (item: T) => boolean) => list.filter(test).length;
@@ -274,6 +357,8 @@ export function buildPlan(preview: Preview, stack: string, projectRoot?: string)
       numbersToBuy: count(numbers, (n) => n.action === "buy"),
       numbersToAdopt: count(numbers, (n) => n.action === "adopt"),
       numbersToRelease: count(numbers, (n) => ["release", "delete", "replace"].includes(n.action)),
+      numbersToPark: count(numbers, (n) => n.action === "park"),
+      numbersToRestore: count(numbers, (n) => n.action === "restore"),
       numbersUpdated: count(numbers, (n) => n.action === "update"),
       servicesToCreate: count(services, (s) => s.action === "create"),
       servicesToUpdate: count(services, (s) => s.action === "update"),
@@ -290,6 +375,8 @@ export function buildPlan(preview: Preview, stack: string, projectRoot?: string)
       numberMonthlyCents: NUMBER_MONTHLY_CENTS,
     },
     buysByAreaCode,
+    parked,
+    now: at.toISOString(),
     stateOnlyChanges,
     errors: preview.diagnostics
       .filter((d) => d.severity === "error")
@@ -304,6 +391,8 @@ export function buildPlan(preview: Preview, stack: string, projectRoot?: string)
 export function destructiveChangesOf(account: AccountPlan): DestructiveChange[] {
   const who = { accountId: account.accountId, accountName: account.accountName };
   const service = account.service;
+  // A parked number leaves its service; that detach is part of the park, which can be undone.
+  const parking = new Set(account.numbers.filter((n) => n.action === "park").map((n) => n.name));
   return [
     ...account.numbers
       .filter((n) => n.action === "release" || n.action === "delete" || n.action === "replace")
@@ -313,6 +402,7 @@ export function destructiveChangesOf(account: AccountPlan): DestructiveChange[] 
       : []),
     ...account.attachments
       .filter((a) => a.action === "detach" || a.action === "reattach")
+      .filter((a) => !(a.action === "detach" && parking.has(a.numberName)))
       .map((attachment) => ({ ...who, attachment })),
   ];
 }
@@ -358,7 +448,69 @@ function splitWebhooks(
   return changes.filter((c) => !WEBHOOK_FIELD.test(c.field));
 }
 
-function addNumberStep(account: AccountDraft, step: PreviewStep, op: string): void {
+function numberOrUndefined(value: unknown): number | undefined {
+  return typeof value === "number" ? value : undefined;
+}
+
+/** A number a "same" step leaves parked: its window goes on unchanged. */
+function unchangedParked(step: PreviewStep): { accountId: string; number: NumberPlan } | undefined {
+  const state = step.oldState ?? step.newState;
+  const values = oldValues(state);
+  const parkedUntil = str(values.parkedUntil);
+  const parent = state?.parent;
+  if (!parkedUntil || values.released === true || !parent?.includes(`${TYPES.account}::`)) {
+    return undefined;
+  }
+  return {
+    accountId: urnName(parent),
+    number: {
+      name: str(values.numberName) ?? urnName(step.urn),
+      sid: str(values.sid),
+      phoneNumber: str(values.phoneNumber),
+      action: "park",
+      changes: [],
+      monthlyCents: 0,
+      parkedUntil,
+    },
+  };
+}
+
+/**
+ * What an update of a number marked `release: true`, or of a parked one, does: the provider's own
+ * rule (providers/phone-number.ts, `lifecycleOf`) with the plan's "now".
+ */
+function lifecycleStep(
+  base: Omit<NumberPlan, "action">,
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  at: Date,
+): NumberPlan | undefined {
+  if (olds.released === true || olds.gone) return undefined;
+  const parkedAt = str(olds.parkedAt);
+  const previous = str(olds.parkedUntil);
+  if (news.release !== true) {
+    return parkedAt ? { ...base, action: "restore", parkedUntil: previous } : undefined;
+  }
+  const days = numberOrUndefined(news.releaseAfterDays) ?? 0;
+  if (!parkedAt) {
+    if (days === 0) return { ...base, action: "release", monthlyCents: -NUMBER_MONTHLY_CENTS };
+    const parkedUntil = windowEnd(at.toISOString(), days);
+    return { ...base, action: "park", parkedUntil, releaseAfterDays: days };
+  }
+  const parkedUntil = windowEnd(parkedAt, days);
+  if (windowPassed(parkedAt, days, at)) {
+    return { ...base, action: "release", monthlyCents: -NUMBER_MONTHLY_CENTS, parkedUntil };
+  }
+  return {
+    ...base,
+    action: "repark",
+    parkedUntil,
+    ...(previous ? { previousParkedUntil: previous } : {}),
+    releaseAfterDays: days,
+  };
+}
+
+function addNumberStep(account: AccountDraft, step: PreviewStep, op: string, at: Date): void {
   const news = step.newState?.inputs ?? {};
   const olds = oldValues(step.oldState);
   const name = str(news.numberName) ?? str(olds.numberName) ?? urnName(step.urn);
@@ -370,9 +522,17 @@ function addNumberStep(account: AccountDraft, step: PreviewStep, op: string): vo
     monthlyCents: 0,
   };
   let plan: NumberPlan;
-  if (op === "create") {
+  const lifecycle = op === "update" ? lifecycleStep(base, olds, news, at) : undefined;
+  if (lifecycle) {
+    plan = lifecycle;
+  } else if (op === "create") {
+    const days = numberOrUndefined(news.releaseAfterDays) ?? 0;
     if (news.release === true && news.kind === "buy") {
       plan = { ...base, action: "skip" };
+    } else if (news.release === true && days > 0) {
+      // Adopted to be let go: parked first, like any release.
+      const parkedUntil = windowEnd(at.toISOString(), days);
+      plan = { ...base, action: "park", parkedUntil, releaseAfterDays: days };
     } else if (news.release === true) {
       plan = { ...base, action: "release", monthlyCents: -NUMBER_MONTHLY_CENTS };
     } else if (news.kind === "buy") {

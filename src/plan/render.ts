@@ -8,6 +8,7 @@ import {
   accountTitle,
   costLine,
   describeDestructive,
+  parkedLines,
   destructiveHeadline,
   destructiveLines,
   GROUPED,
@@ -64,6 +65,7 @@ export function renderMarkdown(plan: Plan, options: RenderOptions = {}): string 
   }
   if (!hasChanges(plan)) {
     out.push(`**No changes** to Twilio.${stateOnly(plan)}`);
+    out.push(...parkedMarkdown(plan));
     out.push(...warningsMarkdown(plan));
     return `${out.join("\n")}\n`;
   }
@@ -101,7 +103,7 @@ export function renderMarkdown(plan: Plan, options: RenderOptions = {}): string 
   }
   const open = plan.accounts.length <= OPEN_ACCOUNTS ? " open" : "";
   const head = `<details${open}><summary>Changes per account (${plan.accounts.length.toLocaleString("en-US")})</summary>`;
-  const tail = ["</details>", ...warningsMarkdown(plan)];
+  const tail = ["</details>", ...parkedMarkdown(plan), ...warningsMarkdown(plan)];
   const used = out.join("\n").length + head.length + tail.join("\n").length + 400;
   const sections = plan.accounts.map(
     (account) =>
@@ -130,7 +132,7 @@ export function renderText(plan: Plan): string {
     return `${out.join("\n")}\n`;
   }
   if (!hasChanges(plan)) {
-    out.push(`No changes to Twilio.${stateOnly(plan)}`, ...warningsText(plan));
+    out.push(`No changes to Twilio.${stateOnly(plan)}`, ...parkedText(plan), ...warningsText(plan));
     return `${out.join("\n")}\n`;
   }
   if (plan.destructive.length > 0) {
@@ -142,7 +144,7 @@ export function renderText(plan: Plan): string {
   for (const account of plan.accounts) {
     out.push("", accountTitle(account, s), ...accountLines(account, s).map((l) => `  ${l}`));
   }
-  out.push(...warningsText(plan));
+  out.push(...parkedText(plan), ...warningsText(plan));
   return `${out.join("\n")}\n`;
 }
 
@@ -196,6 +198,32 @@ function warningsMarkdown(plan: Plan): string[] {
     "```",
     "</details>",
   ];
+}
+
+function parkedMarkdown(plan: Plan): string[] {
+  if (plan.parked.length === 0) return [];
+  const { headline, lines } = parkedLines(plan, MARKDOWN_STYLE);
+  const open = plan.parked.length <= OPEN_ACCOUNTS ? " open" : "";
+  return [
+    "",
+    `<details${open}><summary>Parked numbers (${plan.parked.length.toLocaleString("en-US")})</summary>`,
+    "",
+    headline,
+    "",
+    ...withinBudget(
+      lines.map((l) => `- ${l}`),
+      WARNING_BUDGET,
+      (n) => `- … and ${plural(n, "more parked number", GROUPED)}`,
+    ),
+    "",
+    "</details>",
+  ];
+}
+
+function parkedText(plan: Plan): string[] {
+  if (plan.parked.length === 0) return [];
+  const { headline, lines } = parkedLines(plan, TEXT_STYLE);
+  return ["", `Parked: ${headline}`, ...lines.map((l) => `  ${l}`)];
 }
 
 function warningsText(plan: Plan): string[] {
