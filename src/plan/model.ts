@@ -279,10 +279,9 @@ export function buildPlan(
   for (const step of preview.steps) {
     const state = step.newState ?? step.oldState;
     const type = state?.type ?? "";
-    if (type === TYPES.stack) managedBefore = activeNumbersInOutputs(step.oldState);
-    if (step.op === "same" && type === TYPES.phoneNumber) {
-      const parked = unchangedParked(step);
-      if (parked) stillParked.push(parked);
+    if (type === TYPES.stack) {
+      managedBefore = activeNumbersInOutputs(step.oldState);
+      stillParked.push(...parkedInOutputs(step.oldState));
     }
     if (step.op === "same" || step.op === "read" || step.op === "refresh") continue;
     // A replacement may appear as one `replace` step or as its two halves: count it once.
@@ -313,8 +312,10 @@ export function buildPlan(
   }
   const destructive = accounts.flatMap(destructiveChangesOf);
   const nextDeploy = at.getTime() + SCHEDULED_DEPLOY_INTERVAL_MS;
+  // A number this deployment changes is listed by what its step does, not by the last outputs.
+  const stepped = new Set(accounts.flatMap((a) => a.numbers.map((n) => `${a.accountId}/${n.name}`)));
   const parked: ParkedNumber[] = [
-    ...stillParked.map(({ accountId, number }) => ({ accountId, number })),
+    ...stillParked.filter(({ accountId, number }) => !stepped.has(`${accountId}/${number.name}`)),
     ...accounts.flatMap((a) =>
       a.numbers
         .filter((n) => n.action === "park" || n.action === "repark")
@@ -452,27 +453,32 @@ function numberOrUndefined(value: unknown): number | undefined {
   return typeof value === "number" ? value : undefined;
 }
 
-/** A number a "same" step leaves parked: its window goes on unchanged. */
-function unchangedParked(step: PreviewStep): { accountId: string; number: NumberPlan } | undefined {
-  const state = step.oldState ?? step.newState;
-  const values = oldValues(state);
-  const parkedUntil = str(values.parkedUntil);
-  const parent = state?.parent;
-  if (!parkedUntil || values.released === true || !parent?.includes(`${TYPES.account}::`)) {
-    return undefined;
-  }
-  return {
-    accountId: urnName(parent),
-    number: {
-      name: str(values.numberName) ?? urnName(step.urn),
-      sid: str(values.sid),
-      phoneNumber: str(values.phoneNumber),
-      action: "park",
-      changes: [],
-      monthlyCents: 0,
-      parkedUntil,
-    },
-  };
+/**
+ * Numbers parked at the last deployment, from the stack's `accounts` output (the preview lists no
+ * unchanged resource): their windows go on unless a step of this plan changes them.
+ */
+function parkedInOutputs(
+  state: ResourceState | undefined,
+): Array<{ accountId: string; number: NumberPlan }> {
+  const accounts = state?.outputs?.accounts;
+  if (!Array.isArray(accounts)) return [];
+  return accounts.flatMap((account: Record<string, unknown>) => {
+    const numbers = Array.isArray(account.numbers) ? account.numbers : [];
+    return numbers
+      .filter((n: Record<string, unknown>) => n.released !== true && str(n.parkedUntil))
+      .map((n: Record<string, unknown>) => ({
+        accountId: String(account.accountId),
+        number: {
+          name: String(n.name),
+          sid: str(n.sid),
+          phoneNumber: str(n.phoneNumber),
+          action: "park" as const,
+          changes: [],
+          monthlyCents: 0,
+          parkedUntil: str(n.parkedUntil),
+        },
+      }));
+  });
 }
 
 /**

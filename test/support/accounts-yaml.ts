@@ -12,6 +12,8 @@ export interface TestAccount {
   numberRelease?: boolean;
   /** The number's Vapi phone id, which the post-deploy sync needs to create its row. */
   vapiPhoneId?: string;
+  /** The number's own SMS webhook. */
+  smsUrl?: string;
   /** The account's release window (`releaseAfterDays`), when it has its own. */
   releaseAfterDays?: number;
 }
@@ -64,6 +66,7 @@ export function accountsYaml(accounts: TestAccount[], options: AccountsFileOptio
     else lines.push(`        areaCode: "${account.areaCode}"`);
     if (account.friendlyName) lines.push(`        friendlyName: ${account.friendlyName}`);
     if (account.vapiPhoneId) lines.push(`        vapiPhoneId: ${account.vapiPhoneId}`);
+    if (account.smsUrl) lines.push(`        smsUrl: ${account.smsUrl}`);
     if (account.numberRelease) lines.push("        release: true");
   }
   return `${lines.join("\n")}\n`;
