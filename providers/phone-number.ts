@@ -156,15 +156,17 @@ function parkedOutputs(
   inputs: PhoneNumberInputs,
   parkedAt: string,
 ): PhoneNumberOutputs {
-  const twilioWebhooks = Object.fromEntries(
-    WEBHOOK_FIELDS.map((field) => [field, number[field] || undefined]),
-  );
-  return {
+  const outputs: PhoneNumberOutputs = {
     ...outputsOf(number, inputs),
-    ...twilioWebhooks,
     parkedAt,
     parkedUntil: windowEnd(parkedAt, inputs.releaseAfterDays ?? 0),
   };
+  // Left out, not undefined: the engine cannot serialize an undefined output.
+  for (const field of WEBHOOK_FIELDS) {
+    if (number[field]) outputs[field] = number[field];
+    else delete outputs[field];
+  }
+  return outputs;
 }
 
 function releasedOutputs(
@@ -538,8 +540,8 @@ export const phoneNumberProvider: pulumi.dynamic.ResourceProvider<
       case "restore": {
         // Everything declared goes back; the window is forgotten.
         const updated = await updateNumber(id, olds, news);
-        const { parkedAt: _at, parkedUntil: _until, ...rest } = olds;
         if (updated) return { outs: outputsOf(updated, news) };
+        const { parkedAt: _at, parkedUntil: _until, ...rest } = olds;
         return { outs: { ...rest, ...withoutUndefined(news), released: false } };
       }
       case "active":

@@ -121,7 +121,8 @@ export class AccountResources extends pulumi.ComponentResource {
             sid: identities[i]?.[0] || null,
             vapiPhoneId: n.config.vapiPhoneId ?? null,
             released: n.config.release && identities[i]?.[2] === true,
-            parkedUntil: (n.config.release && identities[i]?.[3]) || null,
+            parkedUntil:
+              (n.config.release && identities[i]?.[2] !== true && identities[i]?.[3]) || null,
           })),
         }),
       );

@@ -154,8 +154,9 @@ describe("a number let go with an undo window", () => {
 
     const number = await stack.twilio.incomingPhoneNumbers(numberA.sid).fetch();
     expect(number.friendlyName).toMatch(
-      /^parked until 2026-12-08 09:00 UTC - Downtown Mon… \[tm-[0-9a-f]{8}\]$/,
+      /^parked until 2026-12-08 09:00 UTC - Downtown Mont… \[tm-[0-9a-f]{8}\]$/,
     );
+    expect(number.friendlyName.length).toBeLessThanOrEqual(64);
     expect(number.smsUrl).toBe(PARKING_URL);
     expect(number.voiceUrl).toBe(PARKING_URL);
     expect(await servicesHolding(numberA.sid)).toEqual([]);
