@@ -262,7 +262,7 @@ describe("a number let go with an undo window", () => {
     const preview = await stack.pulumi(["preview"], { check: false });
     expect(preview.code).not.toBe(0);
     expect(preview.output).toContain(
-      `number 'main' of account ${a.id} (${numberA.phoneNumber}, ${numberA.sid}) was released in Twilio on 2026-12-07 11:24 UTC: it is gone and cannot be restored or bought back`,
+      `number 'main' of account ${a.id} (${numberA.phoneNumber}, ${numberA.sid}) was released in Twilio: it is gone and cannot be restored or bought back. Put release: true back on the entry`,
     );
     stack.writeAccounts(accountsYaml([{ ...a, numberRelease: true }, b, c], WINDOW));
   });
