@@ -270,12 +270,15 @@ describe("a number let go with an undo window", () => {
 
 describe("an account let go with an undo window", () => {
   it("parks every number and deletes the service; the sync marks the rows inactive; the window's end releases them", async () => {
-    const numberC = (await outputOf(c)).numbers[0];
+    const { numbers, messagingServiceSid: serviceC } = await outputOf(c);
+    const numberC = numbers[0];
     stack.writeAccounts(
       accountsYaml([{ ...a, numberRelease: true }, b, { ...c, release: true }], WINDOW),
     );
     await previewThenUp(stack);
-    expect(await stack.twilio.messaging.v1.services.list()).toHaveLength(1);
+    const services = (await stack.twilio.messaging.v1.services.list()).map((s) => s.sid);
+    expect(services).not.toContain(serviceC);
+    expect(await servicesHolding(numberC?.sid ?? "")).toEqual([]);
     expect(await outputOf(c)).toMatchObject({
       released: true,
       messagingServiceSid: null,
