@@ -313,7 +313,9 @@ export function buildPlan(
   const destructive = accounts.flatMap(destructiveChangesOf);
   const nextDeploy = at.getTime() + SCHEDULED_DEPLOY_INTERVAL_MS;
   // A number this deployment changes is listed by what its step does, not by the last outputs.
-  const stepped = new Set(accounts.flatMap((a) => a.numbers.map((n) => `${a.accountId}/${n.name}`)));
+  const stepped = new Set(
+    accounts.flatMap((a) => a.numbers.map((n) => `${a.accountId}/${n.name}`)),
+  );
   const parked: ParkedNumber[] = [
     ...stillParked.filter(({ accountId, number }) => !stepped.has(`${accountId}/${number.name}`)),
     ...accounts.flatMap((a) =>

@@ -290,7 +290,9 @@ describe("an account let go with an undo window", () => {
     setNow(at(14));
     const planned = await plan();
     expect(planned.code).toBe(3);
-    expect(planned.text).toContain(`RELEASE number main (${numberC?.phoneNumber}, ${numberC?.sid})`);
+    expect(planned.text).toContain(
+      `RELEASE number main (${numberC?.phoneNumber}, ${numberC?.sid})`,
+    );
     await previewThenUp(stack);
     expect(releasesOf(numberC?.sid ?? "")).toHaveLength(1);
     expect(await sync()).toMatchObject({ deactivated: 1 });
