@@ -287,6 +287,18 @@ describe("an account let go with an undo window", () => {
     expect(await sync()).toMatchObject({ parked: 1 });
     expect(await rowOf("vapi-w3")).toMatchObject({ isActive: false });
 
+    // Its entry removed before the window ends: refused, nothing released early.
+    stack.writeAccounts(accountsYaml([{ ...a, numberRelease: true }, b], WINDOW));
+    const early = await stack.pulumi(["up", "--yes", "--skip-preview"], { check: false });
+    expect(early.code).not.toBe(0);
+    expect(early.output).toContain(
+      `refusing to release ${numberC?.phoneNumber} (number 'main' of account ${c.id}) before its release window ends: it is parked until 2026-12-14 11:24 UTC`,
+    );
+    expect(releasesOf(numberC?.sid ?? "")).toEqual([]);
+    stack.writeAccounts(
+      accountsYaml([{ ...a, numberRelease: true }, b, { ...c, release: true }], WINDOW),
+    );
+
     setNow(at(14));
     const planned = await plan();
     expect(planned.code).toBe(3);
