@@ -11,8 +11,11 @@
  *   that finds it gone keeps it in the state, with its SID and phone number, marked `gone` (in its
  *   outputs and, through `read`'s inputs, in what `check` sees next); the next `up` decides with
  *   the YAML: a declared release is then done (the case of a run killed after Twilio released the
- *   number, before the state recorded it), a number still declared active fails `check`, so the
- *   preview already says what to do (docs/providers.md, "A number gone from Twilio").
+ *   number, before the state recorded it); a bought number still declared active is bought again
+ *   by `update` (another phone number: the plan shows it as a release, which needs the approval);
+ *   an adopted one fails `check` (docs/providers.md, "A number gone from Twilio").
+ * - The resource's id is the SID it was first bought or adopted with; a number bought again keeps
+ *   that id and holds its new SID in `sid`, which every Twilio call uses (`sidOf`).
  * - Buying is idempotent across crashes: the number is bought with a marker in its friendly name,
  *   and `create` adopts a number carrying its marker before it buys (creation-markers.ts).
  * - A release has an undo window (docs/providers.md, "Releases with an undo window"): `release:
@@ -388,6 +391,11 @@ function goneButDeclaredActive(inputs: PhoneNumberInputs, gone: GoneNumber): str
   );
 }
 
+/** The SID Twilio knows the number by now: `sid` (a number bought again), else the resource id. */
+function sidOf(id: string, state: Partial<PhoneNumberOutputs> | undefined): string {
+  return state?.sid || id;
+}
+
 async function release(sid: string, inputs: PhoneNumberInputs): Promise<void> {
   const { client } = twilioSession();
   try {
@@ -434,7 +442,8 @@ export const phoneNumberProvider: pulumi.dynamic.ResourceProvider<
         )}, not ${news.country}; adopt a number bought in the Twilio console instead`,
       });
     }
-    if (olds.gone && news.release !== true) {
+    if (olds.gone && news.release !== true && news.kind !== "buy") {
+      // An adopted number cannot be adopted again. (A bought one is bought again by `update`.)
       // No property: the engine would print the property's value before the reason.
       failures.push({ property: "", reason: goneButDeclaredActive(news, olds.gone) });
     }
@@ -501,7 +510,7 @@ export const phoneNumberProvider: pulumi.dynamic.ResourceProvider<
     if (props?.released) return { id, props };
     const { client } = twilioSession();
     try {
-      const number = await client.incomingPhoneNumbers(id).fetch();
+      const number = await client.incomingPhoneNumbers(sidOf(id, props)).fetch();
       return { id, props: outputsOf(number, props ?? ({} as PhoneNumberInputs)) };
     } catch (error) {
       if (!isNotFound(error)) throw describeTwilioFailure(`read number ${id}`, error);
@@ -525,21 +534,27 @@ export const phoneNumberProvider: pulumi.dynamic.ResourceProvider<
   async update(id, olds, news) {
     // A number the refresh found gone needs no call: Twilio already said it is not there.
     if (news.release && olds.gone) return { outs: releasedOutputs(olds, news) };
-    // `check` refuses a gone number the YAML still declares active; this is its backstop.
-    if (olds.gone) throw new Error(goneButDeclaredActive(news, olds.gone));
+    if (olds.gone) {
+      // `check` refuses an adopted number gone from Twilio; this is its backstop.
+      if (news.kind !== "buy") throw new Error(goneButDeclaredActive(news, olds.gone));
+      // Declared active and gone: bought again (its marker finds a purchase a killed run made).
+      // Another phone number: the plan showed it as such, and the deploy needed the approval.
+      return { outs: outputsOf(await buyOnce(news), news) };
+    }
+    const sid = sidOf(id, olds);
     const at = now();
     switch (lifecycleOf(olds, news, at)) {
       case "release":
-        await release(id, news);
+        await release(sid, news);
         return { outs: releasedOutputs(olds, news, at.toISOString()) };
       case "park":
-        return { outs: await park(id, news, at.toISOString()) };
+        return { outs: await park(sid, news, at.toISOString()) };
       case "parked":
         // The declared days changed (the window's end moves), or the parked fields drifted.
-        return { outs: await park(id, news, olds.parkedAt ?? at.toISOString()) };
+        return { outs: await park(sid, news, olds.parkedAt ?? at.toISOString()) };
       case "restore": {
         // Everything declared goes back; the window is forgotten.
-        const updated = await updateNumber(id, olds, news);
+        const updated = await updateNumber(sid, olds, news);
         if (updated) return { outs: outputsOf(updated, news) };
         const { parkedAt: _at, parkedUntil: _until, ...rest } = olds;
         return { outs: { ...rest, ...withoutUndefined(news), released: false } };
@@ -548,7 +563,7 @@ export const phoneNumberProvider: pulumi.dynamic.ResourceProvider<
         break;
     }
     // The state holds what Twilio had at the last create/read/update: one call, for what differs.
-    const updated = await updateNumber(id, olds, news);
+    const updated = await updateNumber(sid, olds, news);
     if (updated) return { outs: outputsOf(updated, news) };
     // Nothing to send (the difference was already in Twilio): keep what Twilio has, with the new declaration.
     return { outs: { ...olds, ...withoutUndefined(news), friendlyName: olds.friendlyName } };
@@ -562,7 +577,7 @@ export const phoneNumberProvider: pulumi.dynamic.ResourceProvider<
       if (props.parkedAt && lifecycleOf(props, props, now()) !== "release") {
         throw new Error(stillParked(props));
       }
-      await release(id, props);
+      await release(sidOf(id, props), props);
       return;
     }
     // The number guard fails any removal from the YAML before this point, so a deletion that gets

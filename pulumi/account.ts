@@ -84,7 +84,8 @@ export class AccountResources extends pulumi.ComponentResource {
           `${account.id}-${number.name}-attachment`,
           // The ids (MG…, PN…), not the `sid` outputs: an id stays known while a preview plans an
           // update of the service or number, a declared output does not (see providers/service-number.ts).
-          { serviceSid: service.id, phoneNumberSid: resource.id },
+          // `attachSid`: the number's SID now, which differs from its id once it was bought again.
+          { serviceSid: service.id, phoneNumberSid: resource.id, attachSid: resource.sid },
           child,
         );
       }

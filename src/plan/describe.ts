@@ -65,6 +65,19 @@ function cost(cents: number): string {
   return cents === 0 ? "" : ` · ${formatUsd(cents, { sign: true })}/month`;
 }
 
+/** "+1 514 555 0100": a North American number as a person reads it (others as they are). */
+function spacedPhone(phoneNumber: string | undefined): string | undefined {
+  return phoneNumber?.replace(/^\+1(\d{3})(\d{3})(\d{4})$/, "+1 $1 $2 $3");
+}
+
+/** "+1 514 555 0100 (PN…)": a number that is gone, as a person reads it. */
+function goneNumber(n: NumberPlan, style: Style): string {
+  const ids = [spacedPhone(n.phoneNumber), n.sid].filter((v): v is string => Boolean(v));
+  return ids.length > 0
+    ? `${style.code(ids[0] ?? "")}${ids[1] ? ` (${style.code(ids[1])})` : ""}`
+    : "the number";
+}
+
 export function describeNumber(n: NumberPlan, style: Style): string {
   const name = style.code(n.name);
   switch (n.action) {
@@ -80,6 +93,8 @@ export function describeNumber(n: NumberPlan, style: Style): string {
       return n.previousParkedUntil && n.previousParkedUntil !== n.parkedUntil
         ? `${Date.parse(n.parkedUntil ?? "") < Date.parse(n.previousParkedUntil) ? "SHORTEN" : "extend"} the release window of parked number ${name}${numberIds(n, style)}: release date ${formatUtc(n.previousParkedUntil)} → ${formatUtc(n.parkedUntil ?? "")} (releaseAfterDays is now ${n.releaseAfterDays})`
         : `park number ${name}${numberIds(n, style)} again until ${formatUtc(n.parkedUntil ?? "")} (Twilio no longer matches its parked state)`;
+    case "rebuy":
+      return `REPLACE number ${name}: ${goneNumber(n, style)} is no longer in Twilio; up buys a new number in area code ${style.code(n.areaCode ?? "?")}, the customer's number changes`;
     case "restore":
       return `RESTORE parked number ${name}${numberIds(n, style)}${n.parkedUntil ? ` (was parked until ${formatUtc(n.parkedUntil)})` : ""}: attached to the Messaging Service again, its webhooks and friendly name back`;
     case "delete":
@@ -221,6 +236,10 @@ export function describeDestructive(d: DestructiveChange, style: Style): string 
     const n = d.number;
     const number = `number ${style.code(n.name)}${n.phoneNumber || n.sid ? ` (${[n.phoneNumber, n.sid].filter(Boolean).join(", ")})` : ""}`;
     if (n.action === "release") return `release ${number}`;
+    if (n.action === "rebuy") {
+      const which = [`number ${style.code(n.name)}`, n.phoneNumber ? n.sid : undefined];
+      return `${spacedPhone(n.phoneNumber) ?? n.sid ?? "a number"} (${which.filter(Boolean).join(", ")}) is no longer in Twilio; up buys a new number, the customer's number changes`;
+    }
     if (n.action === "delete") return `DELETE ${number} (releases it in Twilio)`;
     return `REPLACE ${number} (releases it, buys another)`;
   }

@@ -46,7 +46,9 @@ export interface NumberPlan {
    * state (no Twilio call); skip: declared `release: true` before it was ever bought (no call);
    * park: `release: true` with a window: detached and parked until `parkedUntil`; repark: a parked
    * number's window end moves (`releaseAfterDays` changed) or its parked fields drifted; restore:
-   * `release: true` taken back within the window (docs/providers.md, "Releases with an undo window").
+   * `release: true` taken back within the window (docs/providers.md, "Releases with an undo window");
+   * rebuy: a bought number a refresh found gone from Twilio, still declared active: another number
+   * is bought in its place, so the customer's number changes (a release in all but name).
    */
   action:
     | "buy"
@@ -59,7 +61,8 @@ export interface NumberPlan {
     | "skip"
     | "park"
     | "repark"
-    | "restore";
+    | "restore"
+    | "rebuy";
   sid?: string;
   phoneNumber?: string;
   areaCode?: string;
@@ -398,7 +401,7 @@ export function destructiveChangesOf(account: AccountPlan): DestructiveChange[] 
   const parking = new Set(account.numbers.filter((n) => n.action === "park").map((n) => n.name));
   return [
     ...account.numbers
-      .filter((n) => n.action === "release" || n.action === "delete" || n.action === "replace")
+      .filter((n) => ["release", "delete", "replace", "rebuy"].includes(n.action))
       .map((number) => ({ ...who, number })),
     ...(service && (service.action === "delete" || service.action === "replace")
       ? [{ ...who, service }]
@@ -531,7 +534,9 @@ function addNumberStep(account: AccountDraft, step: PreviewStep, op: string, at:
   };
   let plan: NumberPlan;
   const lifecycle = op === "update" ? lifecycleStep(base, olds, news, at) : undefined;
-  if (lifecycle) {
+  if (op === "update" && olds.gone && news.release !== true) {
+    plan = { ...base, action: "rebuy", areaCode: str(news.areaCode), country: str(news.country) };
+  } else if (lifecycle) {
     plan = lifecycle;
   } else if (op === "create") {
     const days = numberOrUndefined(news.releaseAfterDays) ?? 0;
