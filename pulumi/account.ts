@@ -116,15 +116,19 @@ export class AccountResources extends pulumi.ComponentResource {
           name: account.name,
           released: account.release,
           messagingServiceSid: serviceSid || null,
-          numbers: numbers.map((n, i) => ({
-            name: n.config.name,
-            phoneNumber: identities[i]?.[1] || null,
-            sid: identities[i]?.[0] || null,
-            vapiPhoneId: n.config.vapiPhoneId ?? null,
-            released: n.config.release && identities[i]?.[2] === true,
-            parkedUntil:
-              (n.config.release && identities[i]?.[2] !== true && identities[i]?.[3]) || null,
-          })),
+          numbers: numbers.map((n, i) => {
+            const released = n.config.release && identities[i]?.[2] === true;
+            const parkedUntil = n.config.release && !released ? identities[i]?.[3] : undefined;
+            return {
+              name: n.config.name,
+              phoneNumber: identities[i]?.[1] || null,
+              sid: identities[i]?.[0] || null,
+              vapiPhoneId: n.config.vapiPhoneId ?? null,
+              released,
+              // Only on a parked number: the outputs of every other number read as before.
+              ...(parkedUntil ? { parkedUntil } : {}),
+            };
+          }),
         }),
       );
     this.registerOutputs({ output: this.output });
