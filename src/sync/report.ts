@@ -46,7 +46,16 @@ export function renderSummary(result: SyncResult, source: string, target: string
     ["updated", report.updated, ""],
     ["unchanged", report.unchanged, ""],
     ["deactivated", report.deactivated, ""],
-    ["parked", report.parked, "  (inactive until restored or released)"],
+    // Only when there are parked numbers: most syncs have none.
+    ...(report.parked > 0
+      ? [
+          ["parked", report.parked, "  (inactive until restored or released)"] as [
+            string,
+            number,
+            string,
+          ],
+        ]
+      : []),
     ["unmatched", report.unmatched.length, ""],
     ["conflicts", report.conflicts.length, ""],
   ];
