@@ -11,14 +11,24 @@
  *   that finds it gone keeps it in the state, with its SID and phone number, marked `gone` (in its
  *   outputs and, through `read`'s inputs, in what `check` sees next); the next `up` decides with
  *   the YAML: a declared release is then done (the case of a run killed after Twilio released the
- *   number, before the state recorded it), a number still declared active fails `check`, so the
- *   preview already says what to do (docs/providers.md, "A number gone from Twilio").
+ *   number, before the state recorded it); a bought number still declared active is bought again
+ *   by `update` (another phone number: the plan shows it as a release, which needs the approval);
+ *   an adopted one fails `check` (docs/providers.md, "A number gone from Twilio").
+ * - The resource's id is the SID it was first bought or adopted with; a number bought again keeps
+ *   that id and holds its new SID in `sid`, which every Twilio call uses (`sidOf`).
  * - Buying is idempotent across crashes: the number is bought with a marker in its friendly name,
  *   and `create` adopts a number carrying its marker before it buys (creation-markers.ts).
+ * - A release has an undo window (docs/providers.md, "Releases with an undo window"): `release:
+ *   true` first parks the number (parking.ts) and records when (`parkedAt`, `parkedUntil`); the
+ *   Twilio release happens in the first `up` after the window ends (src/util/release-window.ts,
+ *   "now" from src/util/clock.ts); taking `release: true` back within the window restores it.
+ *   `releaseAfterDays: 0` releases at once. A released number is never restored: `diff` refuses.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { IncomingPhoneNumberInstance } from "twilio/lib/rest/api/v2010/account/incomingPhoneNumber";
 import type { NumberConfig } from "../src/config/schema";
+import { formatUtc, now } from "../src/util/clock";
+import { windowEnd, windowPassed } from "../src/util/release-window";
 import { AREA_CODE_COUNTRIES } from "../src/validation/phone-numbers";
 import {
   createOnce,
@@ -29,6 +39,7 @@ import {
 } from "./creation-markers";
 import { changedDeclaredFields, definedFields, withoutUndefined } from "./declared-fields";
 import { providerStub } from "./implementation";
+import { isParkedName, parkedFriendlyName, parkedWebhooks } from "./parking";
 import {
   describeTwilioFailure,
   isNotFound,
@@ -53,6 +64,10 @@ export type PhoneNumberInputs = Webhooks & {
   adoptPhoneNumber?: string;
   friendlyName: NonNullable<NumberConfig["friendlyName"]>;
   release: NumberConfig["release"];
+  /** Days a number marked release: true stays parked first (0: released at once). */
+  releaseAfterDays?: number;
+  /** Where a parked number's SMS and voice webhooks point; absent: cleared. */
+  parkingUrl?: string;
   /**
    * Set by a refresh only (never by the program): Twilio said (20404) that the number no longer
    * exists, before the state recorded a release of it: released by a run that was killed before it
@@ -77,6 +92,12 @@ export type PhoneNumberOutputs = PhoneNumberInputs & {
   voiceMethod?: string;
   /** True once the number has been released (a tombstone: nothing is left in Twilio). */
   released: boolean;
+  /** When the number was parked (ISO 8601): its release window started then. Absent: not parked. */
+  parkedAt?: string;
+  /** When its window ends with the days declared at the last `up` (ISO 8601). */
+  parkedUntil?: string;
+  /** When this stack released it in Twilio (ISO 8601), for a released number. */
+  releasedAt?: string;
 };
 
 const WEBHOOK_FIELDS = ["smsUrl", "voiceUrl", "statusCallback"] as const;
@@ -92,6 +113,8 @@ const INPUT_FIELDS = [
   "adoptPhoneNumber",
   "friendlyName",
   "release",
+  "releaseAfterDays",
+  "parkingUrl",
   ...WEBHOOK_FIELDS,
 ] as const satisfies readonly (keyof PhoneNumberInputs)[];
 /** Fields that identify the number; they cannot change once it exists. */
@@ -126,7 +149,10 @@ function outputsOf(
     ...inputs,
     ...definedFields(number, WEBHOOK_FIELDS),
     ...definedFields(number, ["smsMethod", "voiceMethod"] as const),
-    friendlyName: withoutMarker(number.friendlyName),
+    // A parked number's Twilio name says so; the declared name is what it gets back on a restore.
+    friendlyName: isParkedName(number.friendlyName)
+      ? inputs.friendlyName
+      : withoutMarker(number.friendlyName),
     sid: number.sid,
     phoneNumber: number.phoneNumber,
     twilioFriendlyName: number.friendlyName,
@@ -134,9 +160,32 @@ function outputsOf(
   };
 }
 
+/**
+ * A parked number: its declaration, what Twilio holds now (webhooks as Twilio has them, so that a
+ * restore sees every declared webhook as a change to send back), and its window.
+ */
+function parkedOutputs(
+  number: IncomingPhoneNumberInstance,
+  inputs: PhoneNumberInputs,
+  parkedAt: string,
+): PhoneNumberOutputs {
+  const outputs: PhoneNumberOutputs = {
+    ...outputsOf(number, inputs),
+    parkedAt,
+    parkedUntil: windowEnd(parkedAt, inputs.releaseAfterDays ?? 0),
+  };
+  // Left out, not undefined: the engine cannot serialize an undefined output.
+  for (const field of WEBHOOK_FIELDS) {
+    if (number[field]) outputs[field] = number[field];
+    else delete outputs[field];
+  }
+  return outputs;
+}
+
 function releasedOutputs(
   olds: Partial<PhoneNumberOutputs>,
   news: PhoneNumberInputs,
+  releasedAt?: string,
 ): PhoneNumberOutputs {
   return {
     ...news,
@@ -144,7 +193,78 @@ function releasedOutputs(
     phoneNumber: olds.phoneNumber ?? "",
     twilioFriendlyName: olds.twilioFriendlyName ?? "",
     released: true,
+    ...(olds.parkedAt ? { parkedAt: olds.parkedAt, parkedUntil: olds.parkedUntil } : {}),
+    ...(releasedAt ? { releasedAt } : {}),
   };
+}
+
+/**
+ * What the next `up` does with a number that is neither released nor gone, at time `at`:
+ * - active: the YAML keeps it (and it is not parked);
+ * - park: `release: true`, not parked yet, with a window;
+ * - parked: parked, its window not over (the end moves if the declared days changed);
+ * - release: `release: true` with no window (0 days), or a window that has ended;
+ * - restore: parked, and the YAML no longer marks it `release: true`.
+ */
+export type NumberLifecycle = "active" | "park" | "parked" | "release" | "restore";
+
+export function lifecycleOf(
+  olds: Pick<PhoneNumberOutputs, "parkedAt">,
+  news: Pick<PhoneNumberInputs, "release" | "releaseAfterDays">,
+  at: Date,
+): NumberLifecycle {
+  const parkedAt = olds.parkedAt;
+  if (news.release !== true) return parkedAt ? "restore" : "active";
+  const days = news.releaseAfterDays ?? 0;
+  if (!parkedAt) return days === 0 ? "release" : "park";
+  return windowPassed(parkedAt, days, at) ? "release" : "parked";
+}
+
+/** Whether a parked number differs in Twilio from how it is parked (or its window moved). */
+function parkedDrift(olds: PhoneNumberOutputs, news: PhoneNumberInputs): boolean {
+  const parkedAt = olds.parkedAt ?? "";
+  const until = windowEnd(parkedAt, news.releaseAfterDays ?? 0);
+  const webhooks = parkedWebhooks(news.parkingUrl);
+  return (
+    until !== olds.parkedUntil ||
+    parkedFriendlyName(news, until) !== olds.twilioFriendlyName ||
+    WEBHOOK_FIELDS.some((field) => (olds[field] ?? "") !== webhooks[field])
+  );
+}
+
+/** Parks the number in Twilio (one update): friendly name with its date, webhooks cleared or parked. */
+async function park(
+  sid: string,
+  inputs: PhoneNumberInputs,
+  parkedAt: string,
+): Promise<PhoneNumberOutputs> {
+  const { client } = twilioSession();
+  const until = windowEnd(parkedAt, inputs.releaseAfterDays ?? 0);
+  const number = await twilioCall(`park ${describe(inputs)} (${sid})`, () =>
+    client.incomingPhoneNumbers(sid).update({
+      friendlyName: parkedFriendlyName(inputs, until),
+      ...parkedWebhooks(inputs.parkingUrl),
+    }),
+  );
+  return parkedOutputs(number, inputs, parkedAt);
+}
+
+/** Why a released number cannot come back (its `release: true` was taken back too late). */
+function releasedForGood(inputs: PhoneNumberInputs, olds: PhoneNumberOutputs): string {
+  const number = [olds.phoneNumber, olds.sid].filter(Boolean).join(", ");
+  const when = olds.releasedAt ? ` on ${formatUtc(olds.releasedAt)}` : "";
+  return (
+    `${describe(inputs)}${number ? ` (${number})` : ""} was released in Twilio${when}: it is gone and cannot be restored or bought back. ` +
+    "Put release: true back on the entry (or remove the entry); to give the account a number again, add an entry with another name"
+  );
+}
+
+/** Why a parked number's entry cannot leave the YAML (or the stack) before its window ends. */
+function stillParked(inputs: PhoneNumberOutputs): string {
+  return (
+    `refusing to release ${inputs.phoneNumber || inputs.sid} (${describe(inputs)}) before its release window ends: it is parked until ${formatUtc(inputs.parkedUntil ?? "")}. ` +
+    "Put the entry back with release: true and let a later up release it, or remove release: true to restore the number"
+  );
 }
 
 /** The number's managed fields as Twilio holds them (from a fetch, or from the last state). */
@@ -281,6 +401,11 @@ function goneButDeclaredActive(inputs: PhoneNumberInputs, gone: GoneNumber): str
   );
 }
 
+/** The SID Twilio knows the number by now: `sid` (a number bought again), else the resource id. */
+function sidOf(id: string, state: Partial<PhoneNumberOutputs> | undefined): string {
+  return state?.sid || id;
+}
+
 async function release(sid: string, inputs: PhoneNumberInputs): Promise<void> {
   const { client } = twilioSession();
   try {
@@ -313,12 +438,8 @@ export const phoneNumberProvider: pulumi.dynamic.ResourceProvider<
           });
         }
       }
-      if (olds.release === true && news.release !== true) {
-        failures.push({
-          property: "release",
-          reason: `${describe(news)} was marked release: true; a released number cannot be bought back. Remove the entry, or add a new one with another name`,
-        });
-      }
+      // Taking release: true back is a restore while the number is parked; `diff`, which sees
+      // whether it was released already (an output), refuses it then.
     }
     if (
       news.kind === "buy" &&
@@ -331,7 +452,8 @@ export const phoneNumberProvider: pulumi.dynamic.ResourceProvider<
         )}, not ${news.country}; adopt a number bought in the Twilio console instead`,
       });
     }
-    if (olds.gone && news.release !== true) {
+    if (olds.gone && news.release !== true && news.kind !== "buy") {
+      // An adopted number cannot be adopted again. (A bought one is bought again by `update`.)
       // No property: the engine would print the property's value before the reason.
       failures.push({ property: "", reason: goneButDeclaredActive(news, olds.gone) });
     }
@@ -340,13 +462,21 @@ export const phoneNumberProvider: pulumi.dynamic.ResourceProvider<
   },
 
   async diff(_id, olds, news) {
-    if (olds.released) return { changes: false };
+    if (olds.released) {
+      // Thrown, not a check failure: only the state's outputs say that the release happened.
+      if (news.release !== true) throw new Error(releasedForGood(news, olds));
+      return { changes: false };
+    }
     news = keptMarker(olds, news);
     // Found gone by a refresh: the state changes whatever the YAML says (a declared release is
     // recorded as done; `check` refuses anything else). Also what a refresh shows for it.
     if (olds.gone) return { changes: true, replaces: [], deleteBeforeReplace: false };
+    const lifecycle = lifecycleOf(olds, news, now());
+    if (lifecycle !== "active") {
+      const changes = lifecycle !== "parked" || parkedDrift(olds, news);
+      return { changes, replaces: [], deleteBeforeReplace: false };
+    }
     const changed: string[] = [];
-    if (news.release && !olds.released) changed.push("release");
     if (twilioFriendlyNameOf(news) !== olds.twilioFriendlyName) changed.push("friendlyName");
     changed.push(...changedDeclaredFields(olds, news, WEBHOOK_FIELDS));
     // Never a replacement: a released number usually cannot be bought back.
@@ -376,9 +506,13 @@ export const phoneNumberProvider: pulumi.dynamic.ResourceProvider<
       number = await applyDeclared(adopted, inputs);
     }
     if (inputs.release) {
-      // Adopted for the explicit purpose of releasing it.
+      // Adopted for the explicit purpose of letting it go: parked first, like any release.
+      if ((inputs.releaseAfterDays ?? 0) > 0) {
+        return { id: number.sid, outs: await park(number.sid, inputs, now().toISOString()) };
+      }
       await release(number.sid, inputs);
-      return { id: number.sid, outs: releasedOutputs(outputsOf(number, inputs), inputs) };
+      const outs = releasedOutputs(outputsOf(number, inputs), inputs, now().toISOString());
+      return { id: number.sid, outs };
     }
     return { id: number.sid, outs: outputsOf(number, inputs) };
   },
@@ -387,7 +521,7 @@ export const phoneNumberProvider: pulumi.dynamic.ResourceProvider<
     if (props?.released) return { id, props };
     const { client } = twilioSession();
     try {
-      const number = await client.incomingPhoneNumbers(id).fetch();
+      const number = await client.incomingPhoneNumbers(sidOf(id, props)).fetch();
       return { id, props: outputsOf(number, props ?? ({} as PhoneNumberInputs)) };
     } catch (error) {
       if (!isNotFound(error)) throw describeTwilioFailure(`read number ${id}`, error);
@@ -410,15 +544,38 @@ export const phoneNumberProvider: pulumi.dynamic.ResourceProvider<
 
   async update(id, olds, news) {
     news = keptMarker(olds, news);
-    if (news.release && !olds.released) {
-      // A number the refresh found gone needs no call: Twilio already said it is not there.
-      if (!olds.gone) await release(id, news);
-      return { outs: releasedOutputs(olds, news) };
+    // A number the refresh found gone needs no call: Twilio already said it is not there.
+    if (news.release && olds.gone) return { outs: releasedOutputs(olds, news) };
+    if (olds.gone) {
+      // `check` refuses an adopted number gone from Twilio; this is its backstop.
+      if (news.kind !== "buy") throw new Error(goneButDeclaredActive(news, olds.gone));
+      // Declared active and gone: bought again (its marker finds a purchase a killed run made).
+      // Another phone number: the plan showed it as such, and the deploy needed the approval.
+      return { outs: outputsOf(await buyOnce(news), news) };
     }
-    // `check` refuses a gone number the YAML still declares active; this is its backstop.
-    if (olds.gone) throw new Error(goneButDeclaredActive(news, olds.gone));
+    const sid = sidOf(id, olds);
+    const at = now();
+    switch (lifecycleOf(olds, news, at)) {
+      case "release":
+        await release(sid, news);
+        return { outs: releasedOutputs(olds, news, at.toISOString()) };
+      case "park":
+        return { outs: await park(sid, news, at.toISOString()) };
+      case "parked":
+        // The declared days changed (the window's end moves), or the parked fields drifted.
+        return { outs: await park(sid, news, olds.parkedAt ?? at.toISOString()) };
+      case "restore": {
+        // Everything declared goes back; the window is forgotten.
+        const updated = await updateNumber(sid, olds, news);
+        if (updated) return { outs: outputsOf(updated, news) };
+        const { parkedAt: _at, parkedUntil: _until, ...rest } = olds;
+        return { outs: { ...rest, ...withoutUndefined(news), released: false } };
+      }
+      case "active":
+        break;
+    }
     // The state holds what Twilio had at the last create/read/update: one call, for what differs.
-    const updated = await updateNumber(id, olds, news);
+    const updated = await updateNumber(sid, olds, news);
     if (updated) return { outs: outputsOf(updated, news) };
     // Nothing to send (the difference was already in Twilio): keep what Twilio has, with the new declaration.
     return { outs: { ...olds, ...withoutUndefined(news), friendlyName: olds.friendlyName } };
@@ -428,7 +585,11 @@ export const phoneNumberProvider: pulumi.dynamic.ResourceProvider<
     // Nothing in Twilio to release: released already, or gone (Twilio said so at the refresh).
     if (props.released || props.gone) return;
     if (props.release) {
-      await release(id, props);
+      // A parked number leaves only through its window: removing the entry early is refused.
+      if (props.parkedAt && lifecycleOf(props, props, now()) !== "release") {
+        throw new Error(stillParked(props));
+      }
+      await release(sidOf(id, props), props);
       return;
     }
     // The number guard fails any removal from the YAML before this point, so a deletion that gets
@@ -448,6 +609,7 @@ export class PhoneNumber extends pulumi.dynamic.Resource {
   declare readonly phoneNumber: pulumi.Output<string>;
   declare readonly friendlyName: pulumi.Output<string>;
   declare readonly released: pulumi.Output<boolean>;
+  declare readonly parkedUntil: pulumi.Output<string | undefined>;
 
   constructor(name: string, inputs: PhoneNumberInputs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -459,6 +621,9 @@ export class PhoneNumber extends pulumi.dynamic.Resource {
         phoneNumber: undefined,
         twilioFriendlyName: undefined,
         released: undefined,
+        parkedAt: undefined,
+        parkedUntil: undefined,
+        releasedAt: undefined,
       },
       opts,
       "twilio",

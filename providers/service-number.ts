@@ -8,7 +8,10 @@
  * Its inputs are the service's and the number's resource ids (MG…, PN…), not their `sid` outputs:
  * while a preview plans an update of the service or the number, the engine keeps the id but turns
  * every declared output unknown, and an unknown SID compared with the stored one would preview a
- * replacement that `up` never makes.
+ * replacement that `up` never makes. The number's current SID (`attachSid`) rides along for
+ * `create` only: a number bought again after it vanished from Twilio keeps its resource id and has
+ * a new SID; the attachment's own id (`MG…/PN…`) names what is attached in Twilio, and `read` and
+ * `delete` use that.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { providerStub } from "./implementation";
@@ -18,6 +21,8 @@ import { configureFromStack, twilioSession } from "./twilio-session";
 export interface ServiceNumberInputs {
   serviceSid: string;
   phoneNumberSid: string;
+  /** The number's SID in Twilio when it differs from its resource id (bought again). */
+  attachSid?: string;
 }
 
 export type ServiceNumberOutputs = ServiceNumberInputs & {
@@ -76,16 +81,20 @@ export const serviceNumberProvider: pulumi.dynamic.ResourceProvider<
 
   async create(inputs) {
     const { client } = twilioSession();
-    const action = `add number ${inputs.phoneNumberSid} to Messaging Service ${inputs.serviceSid}`;
+    const attached = {
+      serviceSid: inputs.serviceSid,
+      phoneNumberSid: inputs.attachSid || inputs.phoneNumberSid,
+    };
+    const action = `add number ${attached.phoneNumberSid} to Messaging Service ${inputs.serviceSid}`;
     try {
       const attachment = await client.messaging.v1
         .services(inputs.serviceSid)
-        .phoneNumbers.create({ phoneNumberSid: inputs.phoneNumberSid });
-      return { id: attachmentId(inputs), outs: outputsOf(attachment, inputs) };
+        .phoneNumbers.create({ phoneNumberSid: attached.phoneNumberSid });
+      return { id: attachmentId(attached), outs: outputsOf(attachment, inputs) };
     } catch (error) {
       if (isTwilioRestError(error) && error.code === ALREADY_IN_THIS_SERVICE) {
-        const existing = await twilioCall(action, () => fetchAttachment(inputs));
-        return { id: attachmentId(inputs), outs: outputsOf(existing, inputs) };
+        const existing = await twilioCall(action, () => fetchAttachment(attached));
+        return { id: attachmentId(attached), outs: outputsOf(existing, inputs) };
       }
       throw describeTwilioFailure(action, error);
     }
@@ -94,20 +103,21 @@ export const serviceNumberProvider: pulumi.dynamic.ResourceProvider<
   async read(id, props) {
     const inputs = props?.serviceSid ? props : parseId(id);
     try {
-      return { id, props: outputsOf(await fetchAttachment(inputs), inputs) };
+      return { id, props: outputsOf(await fetchAttachment(parseId(id)), inputs) };
     } catch (error) {
       if (isNotFound(error)) return { id: "", props: {} as ServiceNumberOutputs };
       throw describeTwilioFailure(`read attachment ${id}`, error);
     }
   },
 
-  async delete(_id, props) {
+  async delete(id, props) {
     const { client } = twilioSession();
+    const attached = id.includes("/") ? parseId(id) : props;
     try {
       // Detaches the number from the service; the number itself stays in the account.
       await client.messaging.v1
-        .services(props.serviceSid)
-        .phoneNumbers(props.phoneNumberSid)
+        .services(attached.serviceSid)
+        .phoneNumbers(attached.phoneNumberSid)
         .remove();
     } catch (error) {
       if (isNotFound(error)) return;
@@ -126,7 +136,11 @@ export class ServiceNumber extends pulumi.dynamic.Resource {
 
   constructor(
     name: string,
-    inputs: { serviceSid: pulumi.Input<string>; phoneNumberSid: pulumi.Input<string> },
+    inputs: {
+      serviceSid: pulumi.Input<string>;
+      phoneNumberSid: pulumi.Input<string>;
+      attachSid?: pulumi.Input<string>;
+    },
     opts?: pulumi.CustomResourceOptions,
   ) {
     super(

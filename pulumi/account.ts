@@ -2,8 +2,12 @@
  * One customer account as a component: its numbers, its Messaging Service, and the attachments of
  * the numbers to the service. Lifecycle comes from the YAML only:
  * - an active number is `protect`ed (the engine refuses to delete it) and attached to the service;
- * - a number marked `release: true` loses protection and is released by its provider's update;
- * - a released account releases every number and deletes its service.
+ * - a number marked `release: true` loses protection and leaves the service (its attachment is no
+ *   longer declared); its provider parks it, and releases it in the first `up` after its release
+ *   window (`releaseAfterDays`; 0: at once). Taking `release: true` back restores it: the
+ *   attachment is declared again and the provider puts the declared fields back;
+ * - a released account lets every number go that way and deletes its service (a restored account
+ *   gets a new one, with the YAML's settings).
  */
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
@@ -36,6 +40,10 @@ function phoneNumberInputs(account: ResolvedAccount, number: ResolvedNumber): Ph
     voiceUrl: number.voiceUrl,
     statusCallback: number.statusCallback,
     release: number.release,
+    // Only a number being let go carries its window: a changed default then touches no other.
+    ...(number.release
+      ? { releaseAfterDays: number.releaseAfterDays, parkingUrl: number.parkingUrl }
+      : {}),
   };
   return number.kind === "buy"
     ? { ...common, kind: "buy", areaCode: number.areaCode, country: number.country }
@@ -89,7 +97,8 @@ export class AccountResources extends pulumi.ComponentResource {
           `${account.id}-${number.name}-attachment`,
           // The ids (MG…, PN…), not the `sid` outputs: an id stays known while a preview plans an
           // update of the service or number, a declared output does not (see providers/service-number.ts).
-          { serviceSid: service.id, phoneNumberSid: resource.id },
+          // `attachSid`: the number's SID now, which differs from its id once it was bought again.
+          { serviceSid: service.id, phoneNumberSid: resource.id, attachSid: resource.sid },
           child,
         );
       }
@@ -97,11 +106,22 @@ export class AccountResources extends pulumi.ComponentResource {
     });
 
     // Released numbers stay in the output (released: true) so the sync clears their rows; a
-    // number released before it was ever bought has no SID or phone number (null).
+    // number released before it was ever bought has no SID or phone number (null). A parked
+    // number is not released yet: `parkedUntil` says until when, and the sync marks its row
+    // inactive (what the resource did, not only what the YAML says).
     this.output = pulumi
       .all([
         service?.sid ?? pulumi.output(null),
-        pulumi.all(numbers.map((n) => pulumi.all([n.resource.sid, n.resource.phoneNumber]))),
+        pulumi.all(
+          numbers.map((n) =>
+            pulumi.all([
+              n.resource.sid,
+              n.resource.phoneNumber,
+              n.resource.released,
+              n.resource.parkedUntil,
+            ]),
+          ),
+        ),
         registration
           ? pulumi.all([registration.campaignStatus, registration.next])
           : pulumi.output(undefined),
@@ -116,13 +136,19 @@ export class AccountResources extends pulumi.ComponentResource {
           ...(usA2pStatus
             ? { usA2p: { campaignStatus: usA2pStatus[0] ?? null, next: usA2pStatus[1] } }
             : {}),
-          numbers: numbers.map((n, i) => ({
-            name: n.config.name,
-            phoneNumber: identities[i]?.[1] || null,
-            sid: identities[i]?.[0] || null,
-            vapiPhoneId: n.config.vapiPhoneId ?? null,
-            released: n.config.release,
-          })),
+          numbers: numbers.map((n, i) => {
+            const released = n.config.release && identities[i]?.[2] === true;
+            const parkedUntil = n.config.release && !released ? identities[i]?.[3] : undefined;
+            return {
+              name: n.config.name,
+              phoneNumber: identities[i]?.[1] || null,
+              sid: identities[i]?.[0] || null,
+              vapiPhoneId: n.config.vapiPhoneId ?? null,
+              released,
+              // Only on a parked number: the outputs of every other number read as before.
+              ...(parkedUntil ? { parkedUntil } : {}),
+            };
+          }),
         }),
       );
     this.registerOutputs({ output: this.output });

@@ -23,7 +23,10 @@ const USAGE = `Usage: npm run plan -- --stack <name> [options]
 Runs the real \`pulumi preview --json\` of the stack and shows, per customer account, the numbers
 to buy, adopt or release, the Messaging Services to create, update or delete, the attachments and
 webhooks that change, and the monthly cost delta. Releases and deletions come first, in a warning
-block, with their digest (what an approval is bound to). Reads Twilio (the refresh) and changes
+block, with their digest (what an approval is bound to). Numbers marked release: true are parked
+first: the plan lists parks, restores, moved release dates and every parked number with its date,
+what keeping them costs, and whose window ends before the next (daily) scheduled deploy; a number
+whose window has ended is a release. "Now" is the system clock, or TWILIO_MESSAGING_NOW (ISO 8601). Reads Twilio (the refresh) and changes
 nothing there.
 
 Options:

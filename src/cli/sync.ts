@@ -26,7 +26,7 @@ deleted. A second run changes nothing.
   --database-url URL   PostgreSQL (default: DATABASE_URL; unset: the embedded database in
                        .local/db/, created and migrated on first use)
   --dry-run            report what would change; write nothing
-  --json               print {created, updated, unchanged, deactivated, unmatched, conflicts}
+  --json               print {created, updated, unchanged, deactivated, parked, unmatched, conflicts}
   -h, --help           this text
 
 Exit codes: 0 clean, 1 unmatched or conflicting numbers (listed) or a failure (nothing

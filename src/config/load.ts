@@ -46,7 +46,13 @@ export type ResolvedMessagingService = Simplify<
 type ResolvedNumberCommon = Pick<
   NumberConfig,
   "name" | "vapiPhoneId" | "smsUrl" | "voiceUrl" | "statusCallback" | "release"
-> & { friendlyName: NonNullable<NumberConfig["friendlyName"]> };
+> & {
+  friendlyName: NonNullable<NumberConfig["friendlyName"]>;
+  /** The release window in days (the number's, else the account's, else the file's default). */
+  releaseAfterDays: number;
+  /** Where a parked number's webhooks point (defaults.parkingUrl); absent: cleared. */
+  parkingUrl?: string;
+};
 
 /** A number to buy in an area code. */
 export type ResolvedBuyNumber = Simplify<
@@ -519,6 +525,9 @@ function resolveNumber(
     voiceUrl: number.voiceUrl ?? defaults.number?.voiceUrl,
     statusCallback: number.statusCallback ?? defaults.number?.statusCallback,
     release: account.release || number.release,
+    releaseAfterDays:
+      number.releaseAfterDays ?? account.releaseAfterDays ?? defaults.releaseAfterDays,
+    parkingUrl: defaults.parkingUrl,
   });
   if (number.areaCode !== undefined) {
     return {

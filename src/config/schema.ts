@@ -57,6 +57,9 @@ export const NUMBER_FRIENDLY_NAME_MAX = 48;
 export const MESSAGING_SERVICE_NAME_SUFFIX = " - Parlae";
 export const VALIDITY_PERIOD_MIN = 1;
 export const VALIDITY_PERIOD_MAX = 36_000;
+/** Days a number marked release: true stays parked before Twilio releases it (docs/config.md). */
+export const DEFAULT_RELEASE_AFTER_DAYS = 7;
+export const RELEASE_AFTER_DAYS_MAX = 365;
 
 // ---------------------------------------------------------------------------------------------
 // Leaf values
@@ -131,6 +134,18 @@ const country = z
   .regex(COUNTRY_PATTERN);
 
 const method = z.enum(["GET", "POST"], { error: expected('"GET" or "POST"') });
+
+/** Whole days of a release window: 0 releases at once, as before windows existed. */
+const releaseAfterDays = (description: string) =>
+  z
+    .int({
+      error: expected(
+        `a whole number of days from 0 to ${RELEASE_AFTER_DAYS_MAX} (0 releases at once)`,
+      ),
+    })
+    .min(0)
+    .max(RELEASE_AFTER_DAYS_MAX)
+    .describe(description);
 
 const bool = (description: string) =>
   z.boolean({ error: expected("true or false") }).describe(description);
@@ -275,9 +290,12 @@ export const NumberSchema = z
       .optional()
       .describe("Vapi phone id of this number, for the post-deploy database sync."),
     ...numberWebhookShape,
-    release: bool("true releases (deletes) this Twilio number. It cannot be bought back.").default(
-      false,
-    ),
+    release: bool(
+      "true lets this Twilio number go: it is parked (detached, webhooks cleared) for releaseAfterDays, then released in Twilio, which cannot be undone. Removing it within the window restores the number.",
+    ).default(false),
+    releaseAfterDays: releaseAfterDays(
+      "Days this number stays parked after release: true before Twilio releases it. Default: the account's, else defaults.releaseAfterDays.",
+    ).optional(),
   })
   .superRefine((value: unknown, ctx) => {
     if (!isRecord(value)) return;
@@ -572,8 +590,11 @@ export const AccountSchema = z
       ACCOUNT_NAME_MAX,
     ).describe(`Account name (at most ${ACCOUNT_NAME_MAX} characters).`),
     release: bool(
-      "true releases ALL numbers of the account and deletes its Messaging Service.",
+      "true lets ALL numbers of the account go (parked for releaseAfterDays, then released) and deletes its Messaging Service.",
     ).default(false),
+    releaseAfterDays: releaseAfterDays(
+      "Days the account's numbers stay parked after release: true before Twilio releases them. Default: defaults.releaseAfterDays.",
+    ).optional(),
     allowLocalWebhooks: bool(
       "true lets this account's webhooks point at hosts Twilio cannot reach (localhost, private addresses, single-label names): for test setups against the emulator only.",
     ).default(false),
@@ -627,6 +648,12 @@ export const AccountsDefaultsSchema = z
       .describe("Country for numbers bought by areaCode (ISO 3166 alpha-2)."),
     messagingService: MessagingServiceSettingsSchema.optional(),
     number: NumberWebhookDefaultsSchema.optional(),
+    releaseAfterDays: releaseAfterDays(
+      `Days a number marked release: true stays parked before Twilio releases it (0: at once). Default: ${DEFAULT_RELEASE_AFTER_DAYS}.`,
+    ).default(DEFAULT_RELEASE_AFTER_DAYS),
+    parkingUrl: httpUrl(
+      "Where a parked number's SMS and voice webhooks point while it waits to be released. Default: none (cleared).",
+    ).optional(),
   })
   .describe("Defaults for the accounts of this file; an account's own values win.");
 
@@ -664,6 +691,8 @@ function checkAreaCodesAndWebhookHosts(file: unknown, ctx: Issues): void {
   file.accounts.forEach((account: unknown, a) => {
     if (!isRecord(account)) return;
     const allowed = account.allowLocalWebhooks === true;
+    // The parking URL serves every account of the file that lets a number go.
+    checkHost(defaults.parkingUrl, ["defaults", "parkingUrl"], allowed);
     const service = isRecord(account.messagingService) ? account.messagingService : {};
     for (const key of MESSAGING_SERVICE_WEBHOOKS) {
       if (service[key] !== undefined)

@@ -2,6 +2,7 @@
  * The words of a plan, shared by the Markdown, text and JSON renderers: one wording, two styles.
  * The model (model.ts) holds data only; every sentence a reader sees is made here.
  */
+import { formatUtc } from "../util/clock";
 import { plural } from "../util/plural";
 import {
   type AccountPlan,
@@ -64,6 +65,19 @@ function cost(cents: number): string {
   return cents === 0 ? "" : ` · ${formatUsd(cents, { sign: true })}/month`;
 }
 
+/** "+1 514 555 0100": a North American number as a person reads it (others as they are). */
+function spacedPhone(phoneNumber: string | undefined): string | undefined {
+  return phoneNumber?.replace(/^\+1(\d{3})(\d{3})(\d{4})$/, "+1 $1 $2 $3");
+}
+
+/** "+1 514 555 0100 (PN…)": a number that is gone, as a person reads it. */
+function goneNumber(n: NumberPlan, style: Style): string {
+  const ids = [spacedPhone(n.phoneNumber), n.sid].filter((v): v is string => Boolean(v));
+  return ids.length > 0
+    ? `${style.code(ids[0] ?? "")}${ids[1] ? ` (${style.code(ids[1])})` : ""}`
+    : "the number";
+}
+
 export function describeNumber(n: NumberPlan, style: Style): string {
   const name = style.code(n.name);
   switch (n.action) {
@@ -72,7 +86,17 @@ export function describeNumber(n: NumberPlan, style: Style): string {
     case "adopt":
       return `adopt number ${name}${numberIds(n, style)} (already in the Twilio account: no new cost)`;
     case "release":
-      return `RELEASE number ${name}${numberIds(n, style)}${cost(n.monthlyCents)}`;
+      return `RELEASE number ${name}${numberIds(n, style)}${n.parkedUntil ? ` (parked until ${formatUtc(n.parkedUntil)}: its release window has ended)` : ""}${cost(n.monthlyCents)}`;
+    case "park":
+      return `PARK number ${name}${numberIds(n, style)} until ${formatUtc(n.parkedUntil ?? "")} (releaseAfterDays ${n.releaseAfterDays}): it leaves the Messaging Service and its webhooks are cleared; Twilio releases it in the first up after that date, unless release: true is taken back before`;
+    case "repark":
+      return n.previousParkedUntil && n.previousParkedUntil !== n.parkedUntil
+        ? `${Date.parse(n.parkedUntil ?? "") < Date.parse(n.previousParkedUntil) ? "SHORTEN" : "extend"} the release window of parked number ${name}${numberIds(n, style)}: release date ${formatUtc(n.previousParkedUntil)} → ${formatUtc(n.parkedUntil ?? "")} (releaseAfterDays is now ${n.releaseAfterDays})`
+        : `park number ${name}${numberIds(n, style)} again until ${formatUtc(n.parkedUntil ?? "")} (Twilio no longer matches its parked state)`;
+    case "rebuy":
+      return `REPLACE number ${name}: ${goneNumber(n, style)} is no longer in Twilio; up buys a new number in area code ${style.code(n.areaCode ?? "?")}, the customer's number changes`;
+    case "restore":
+      return `RESTORE parked number ${name}${numberIds(n, style)}${n.parkedUntil ? ` (was parked until ${formatUtc(n.parkedUntil)})` : ""}: attached to the Messaging Service again, its webhooks and friendly name back`;
     case "delete":
       return `DELETE number ${name}${numberIds(n, style)}${cost(n.monthlyCents)}`;
     case "replace":
@@ -149,6 +173,8 @@ export function summaryLine(plan: Plan): string {
       [t.numbersToBuy, "to buy"],
       [t.numbersToAdopt, "to adopt"],
       [t.numbersToRelease, "to release"],
+      [t.numbersToPark, "to park"],
+      [t.numbersToRestore, "to restore"],
       [t.numbersUpdated, "to update"],
     ]),
     part("Messaging Services", [
@@ -183,12 +209,37 @@ export function costLine(plan: Plan, style: Style): string {
   );
 }
 
+/** "2 numbers parked (≈ $2.30/month while they wait): …" and one line per parked number. */
+export function parkedLines(plan: Plan, style: Style): { headline: string; lines: string[] } {
+  const count = plan.parked.length;
+  const ending = plan.parked.filter((p) => p.endsBeforeNextDeploy).length;
+  const headline =
+    `${plural(count, "number", GROUPED)} parked after this deployment ` +
+    `(≈ ${formatUsd(count * plan.totals.numberMonthlyCents)}/month to keep, at ${formatUsd(plan.totals.numberMonthlyCents)} per number)` +
+    (ending > 0
+      ? `; ${plural(ending, "window", GROUPED)} ${ending === 1 ? "ends" : "end"} before the next scheduled deploy, which then releases ${ending === 1 ? "it" : "them"} (with the approval a release needs)`
+      : "") +
+    ". Remove release: true before the date to restore a number.";
+  const lines = plan.parked.map((p) => {
+    const ids = [p.phoneNumber, p.sid].filter(Boolean).map((v) => style.code(v as string));
+    return (
+      `${accountTitle(p, style)}: number ${style.code(p.name)}${ids.length ? ` (${ids.join(", ")})` : ""} ` +
+      `parked until ${formatUtc(p.parkedUntil)}${p.endsBeforeNextDeploy ? " (ends before the next scheduled deploy)" : ""}`
+    );
+  });
+  return { headline, lines };
+}
+
 /** A change that destroys something in Twilio, as the warning block says it. */
 export function describeDestructive(d: DestructiveChange, style: Style): string {
   if ("number" in d) {
     const n = d.number;
     const number = `number ${style.code(n.name)}${n.phoneNumber || n.sid ? ` (${[n.phoneNumber, n.sid].filter(Boolean).join(", ")})` : ""}`;
     if (n.action === "release") return `release ${number}`;
+    if (n.action === "rebuy") {
+      const which = [`number ${style.code(n.name)}`, n.phoneNumber ? n.sid : undefined];
+      return `${spacedPhone(n.phoneNumber) ?? n.sid ?? "a number"} (${which.filter(Boolean).join(", ")}) is no longer in Twilio; up buys a new number, the customer's number changes`;
+    }
     if (n.action === "delete") return `DELETE ${number} (releases it in Twilio)`;
     return `REPLACE ${number} (releases it, buys another)`;
   }

@@ -76,6 +76,8 @@ export function mergePlans(parts: readonly ShardPlan[], stack: string): Plan {
     numbersToBuy: 0,
     numbersToAdopt: 0,
     numbersToRelease: 0,
+    numbersToPark: 0,
+    numbersToRestore: 0,
     numbersUpdated: 0,
     servicesToCreate: 0,
     servicesToUpdate: 0,
@@ -108,6 +110,12 @@ export function mergePlans(parts: readonly ShardPlan[], stack: string): Plan {
     registrations: plans
       .flatMap(({ plan }) => plan.registrations)
       .sort((a, b) => a.accountName.localeCompare(b.accountName)),
+    // Parked numbers of every shard, by release date as each shard's plan lists them.
+    parked: plans
+      .flatMap(({ plan }) => plan.parked)
+      .sort((a, b) => a.parkedUntil.localeCompare(b.parkedUntil)),
+    // One clock for every shard's plan in a run; the first shard's is the merged plan's.
+    now: first?.now ?? new Date().toISOString(),
     errors: parts.flatMap((p) =>
       "missing" in p.plan
         ? [p.plan.missing]

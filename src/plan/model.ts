@@ -15,6 +15,8 @@
  * fields that change, the cost in cents); describe.ts says it in English. It models what the
  * preview says, nothing more: a step the engine plans is shown as planned.
  */
+import { now as clockNow, DAY_MS } from "../util/clock";
+import { windowEnd, windowPassed } from "../util/release-window";
 import { type Preview, type PreviewStep, type ResourceState, UNKNOWN_VALUE } from "./preview-json";
 import { NUMBER_MONTHLY_CENTS } from "./prices";
 import { type RegistrationPlan, registrationPlans, US_A2P_TYPE } from "./us-a2p";
@@ -42,9 +44,26 @@ export interface NumberPlan {
    * buy / adopt: a new number in the stack; release: Twilio releases it; update: a declared field
    * other than a webhook changes; delete / replace: the engine would delete the number (the
    * providers refuse, but the plan shows it loudly); forget: a released number's entry leaves the
-   * state (no Twilio call); skip: declared `release: true` before it was ever bought (no call).
+   * state (no Twilio call); skip: declared `release: true` before it was ever bought (no call);
+   * park: `release: true` with a window: detached and parked until `parkedUntil`; repark: a parked
+   * number's window end moves (`releaseAfterDays` changed) or its parked fields drifted; restore:
+   * `release: true` taken back within the window (docs/providers.md, "Releases with an undo window");
+   * rebuy: a bought number a refresh found gone from Twilio, still declared active: another number
+   * is bought in its place, so the customer's number changes (a release in all but name).
    */
-  action: "buy" | "adopt" | "release" | "update" | "delete" | "replace" | "forget" | "skip";
+  action:
+    | "buy"
+    | "adopt"
+    | "release"
+    | "update"
+    | "delete"
+    | "replace"
+    | "forget"
+    | "skip"
+    | "park"
+    | "repark"
+    | "restore"
+    | "rebuy";
   sid?: string;
   phoneNumber?: string;
   areaCode?: string;
@@ -52,7 +71,31 @@ export interface NumberPlan {
   changes: FieldChange[];
   /** What this change adds to (or removes from) the monthly bill, in US cents. */
   monthlyCents: number;
+  /**
+   * park, repark: when the window ends (a park's is counted from the plan's "now"; `up` records
+   * its own); restore, release: when the window would have ended, for a parked number.
+   */
+  parkedUntil?: string;
+  /** repark: the end the state recorded before. */
+  previousParkedUntil?: string;
+  /** park, repark: the declared window in days. */
+  releaseAfterDays?: number;
 }
+
+/** A number that stays parked after this deployment (new, moved or unchanged). */
+export interface ParkedNumber {
+  accountId: string;
+  accountName: string;
+  name: string;
+  sid?: string;
+  phoneNumber?: string;
+  parkedUntil: string;
+  /** Its window ends before the next scheduled deploy: that deploy releases it (after approval). */
+  endsBeforeNextDeploy: boolean;
+}
+
+/** The deploy workflow runs daily (.github/workflows/deploy.yml, `schedule:`). */
+export const SCHEDULED_DEPLOY_INTERVAL_MS = DAY_MS;
 
 export interface ServicePlan {
   action: "create" | "update" | "delete" | "replace";
@@ -101,6 +144,8 @@ export interface PlanTotals {
   numbersToBuy: number;
   numbersToAdopt: number;
   numbersToRelease: number;
+  numbersToPark: number;
+  numbersToRestore: number;
   numbersUpdated: number;
   servicesToCreate: number;
   servicesToUpdate: number;
@@ -124,6 +169,10 @@ export interface Plan {
   totals: PlanTotals;
   /** Numbers to buy per area code, e.g. { "514": 3 }. */
   buysByAreaCode: Record<string, number>;
+  /** Numbers parked after this deployment, by release date. */
+  parked: ParkedNumber[];
+  /** The plan's "now" (src/util/clock.ts), ISO 8601. */
+  now: string;
   /** Steps that change only Pulumi's bookkeeping (number guard, components): no Twilio call. */
   stateOnlyChanges: number;
   /** The preview's errors, reason first; a plan with errors is not a plan. */
@@ -152,6 +201,8 @@ const BOOKKEEPING_INPUTS = new Set([
   "adoptSid",
   "adoptPhoneNumber",
   "release",
+  "releaseAfterDays",
+  "parkingUrl",
 ]);
 /** Pulumi warnings every run prints here (the dynamic provider plugin is found on PATH on purpose). */
 const NOISE_WARNINGS = [/using pulumi-resource-pulumi-nodejs from \$PATH/];
@@ -202,7 +253,12 @@ export function cleanDiagnostic(message: string, projectRoot?: string): string {
 type AccountDraft = AccountPlan;
 
 /** Builds the plan of a stack from its preview. `projectRoot` shortens file paths in errors. */
-export function buildPlan(preview: Preview, stack: string, projectRoot?: string): Plan {
+export function buildPlan(
+  preview: Preview,
+  stack: string,
+  projectRoot?: string,
+  at: Date = clockNow(),
+): Plan {
   const names = accountNames(preview);
   const drafts = new Map<string, AccountDraft>();
   const draft = (accountId: string): AccountDraft => {
@@ -223,11 +279,16 @@ export function buildPlan(preview: Preview, stack: string, projectRoot?: string)
   let managedBefore = 0;
   let stateOnlyChanges = 0;
   const seen = new Set<string>();
+  /** Parked numbers the deployment leaves as they are (no step changes them). */
+  const stillParked: Array<{ accountId: string; number: NumberPlan }> = [];
 
   for (const step of preview.steps) {
     const state = step.newState ?? step.oldState;
     const type = state?.type ?? "";
-    if (type === TYPES.stack) managedBefore = activeNumbersInOutputs(step.oldState);
+    if (type === TYPES.stack) {
+      managedBefore = activeNumbersInOutputs(step.oldState);
+      stillParked.push(...parkedInOutputs(step.oldState));
+    }
     if (step.op === "same" || step.op === "read" || step.op === "refresh") continue;
     if (type === US_A2P_TYPE) continue; // registrationPlans below
     // A replacement may appear as one `replace` step or as its two halves: count it once.
@@ -241,7 +302,7 @@ export function buildPlan(preview: Preview, stack: string, projectRoot?: string)
       continue;
     }
     const account = draft(accountId);
-    if (type === TYPES.phoneNumber) addNumberStep(account, step, op);
+    if (type === TYPES.phoneNumber) addNumberStep(account, step, op, at);
     else if (type === TYPES.messagingService) addServiceStep(account, step, op);
     else addAttachmentStep(account, step, op);
   }
@@ -257,6 +318,34 @@ export function buildPlan(preview: Preview, stack: string, projectRoot?: string)
     a.attachments.sort((x, y) => x.numberName.localeCompare(y.numberName));
   }
   const destructive = accounts.flatMap(destructiveChangesOf);
+  const nextDeploy = at.getTime() + SCHEDULED_DEPLOY_INTERVAL_MS;
+  // A number this deployment changes is listed by what its step does, not by the last outputs.
+  const stepped = new Set(
+    accounts.flatMap((a) => a.numbers.map((n) => `${a.accountId}/${n.name}`)),
+  );
+  const parked: ParkedNumber[] = [
+    ...stillParked.filter(({ accountId, number }) => !stepped.has(`${accountId}/${number.name}`)),
+    ...accounts.flatMap((a) =>
+      a.numbers
+        .filter((n) => n.action === "park" || n.action === "repark")
+        .map((number) => ({ accountId: a.accountId, number })),
+    ),
+  ]
+    .map(({ accountId, number }) => ({
+      accountId,
+      accountName: names.get(accountId) ?? accountId,
+      name: number.name,
+      ...(number.sid ? { sid: number.sid } : {}),
+      ...(number.phoneNumber ? { phoneNumber: number.phoneNumber } : {}),
+      parkedUntil: number.parkedUntil ?? "",
+      endsBeforeNextDeploy: Date.parse(number.parkedUntil ?? "") <= nextDeploy,
+    }))
+    .sort(
+      (a, b) =>
+        a.parkedUntil.localeCompare(b.parkedUntil) ||
+        a.accountName.localeCompare(b.accountName) ||
+        a.name.localeCompare(b.name),
+    );
   const plans: AccountPlan[] = accounts;
   const numbers = plans.flatMap((a) => a.numbers);
   const count = <T>(list: T[], test: (item: T) => boolean) => list.filter(test).length;
@@ -280,6 +369,8 @@ export function buildPlan(preview: Preview, stack: string, projectRoot?: string)
       numbersToBuy: sum("bought"),
       numbersToAdopt: sum("adopted"),
       numbersToRelease: sum("released"),
+      numbersToPark: count(numbers, (n) => n.action === "park"),
+      numbersToRestore: count(numbers, (n) => n.action === "restore"),
       numbersUpdated: count(numbers, (n) => n.action === "update"),
       servicesToCreate: count(services, (s) => s.action === "create"),
       servicesToUpdate: count(services, (s) => s.action === "update"),
@@ -293,6 +384,8 @@ export function buildPlan(preview: Preview, stack: string, projectRoot?: string)
       numberMonthlyCents: NUMBER_MONTHLY_CENTS,
     },
     buysByAreaCode,
+    parked,
+    now: at.toISOString(),
     stateOnlyChanges,
     errors: preview.diagnostics
       .filter((d) => d.severity === "error")
@@ -308,15 +401,18 @@ export function buildPlan(preview: Preview, stack: string, projectRoot?: string)
 export function destructiveChangesOf(account: AccountPlan): DestructiveChange[] {
   const who = { accountId: account.accountId, accountName: account.accountName };
   const service = account.service;
+  // A parked number leaves its service; that detach is part of the park, which can be undone.
+  const parking = new Set(account.numbers.filter((n) => n.action === "park").map((n) => n.name));
   return [
     ...account.numbers
-      .filter((n) => n.action === "release" || n.action === "delete" || n.action === "replace")
+      .filter((n) => ["release", "delete", "replace", "rebuy"].includes(n.action))
       .map((number) => ({ ...who, number })),
     ...(service && (service.action === "delete" || service.action === "replace")
       ? [{ ...who, service }]
       : []),
     ...account.attachments
       .filter((a) => a.action === "detach" || a.action === "reattach")
+      .filter((a) => !(a.action === "detach" && parking.has(a.numberName)))
       .map((attachment) => ({ ...who, attachment })),
   ];
 }
@@ -362,7 +458,74 @@ function splitWebhooks(
   return changes.filter((c) => !WEBHOOK_FIELD.test(c.field));
 }
 
-function addNumberStep(account: AccountDraft, step: PreviewStep, op: string): void {
+function numberOrUndefined(value: unknown): number | undefined {
+  return typeof value === "number" ? value : undefined;
+}
+
+/**
+ * Numbers parked at the last deployment, from the stack's `accounts` output (the preview lists no
+ * unchanged resource): their windows go on unless a step of this plan changes them.
+ */
+function parkedInOutputs(
+  state: ResourceState | undefined,
+): Array<{ accountId: string; number: NumberPlan }> {
+  const accounts = state?.outputs?.accounts;
+  if (!Array.isArray(accounts)) return [];
+  return accounts.flatMap((account: Record<string, unknown>) => {
+    const numbers = Array.isArray(account.numbers) ? account.numbers : [];
+    return numbers
+      .filter((n: Record<string, unknown>) => n.released !== true && str(n.parkedUntil))
+      .map((n: Record<string, unknown>) => ({
+        accountId: String(account.accountId),
+        number: {
+          name: String(n.name),
+          sid: str(n.sid),
+          phoneNumber: str(n.phoneNumber),
+          action: "park" as const,
+          changes: [],
+          monthlyCents: 0,
+          parkedUntil: str(n.parkedUntil),
+        },
+      }));
+  });
+}
+
+/**
+ * What an update of a number marked `release: true`, or of a parked one, does: the provider's own
+ * rule (providers/phone-number.ts, `lifecycleOf`) with the plan's "now".
+ */
+function lifecycleStep(
+  base: Omit<NumberPlan, "action">,
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  at: Date,
+): NumberPlan | undefined {
+  if (olds.released === true || olds.gone) return undefined;
+  const parkedAt = str(olds.parkedAt);
+  const previous = str(olds.parkedUntil);
+  if (news.release !== true) {
+    return parkedAt ? { ...base, action: "restore", parkedUntil: previous } : undefined;
+  }
+  const days = numberOrUndefined(news.releaseAfterDays) ?? 0;
+  if (!parkedAt) {
+    if (days === 0) return { ...base, action: "release", monthlyCents: -NUMBER_MONTHLY_CENTS };
+    const parkedUntil = windowEnd(at.toISOString(), days);
+    return { ...base, action: "park", parkedUntil, releaseAfterDays: days };
+  }
+  const parkedUntil = windowEnd(parkedAt, days);
+  if (windowPassed(parkedAt, days, at)) {
+    return { ...base, action: "release", monthlyCents: -NUMBER_MONTHLY_CENTS, parkedUntil };
+  }
+  return {
+    ...base,
+    action: "repark",
+    parkedUntil,
+    ...(previous ? { previousParkedUntil: previous } : {}),
+    releaseAfterDays: days,
+  };
+}
+
+function addNumberStep(account: AccountDraft, step: PreviewStep, op: string, at: Date): void {
   const news = step.newState?.inputs ?? {};
   const olds = oldValues(step.oldState);
   const name = str(news.numberName) ?? str(olds.numberName) ?? urnName(step.urn);
@@ -374,9 +537,19 @@ function addNumberStep(account: AccountDraft, step: PreviewStep, op: string): vo
     monthlyCents: 0,
   };
   let plan: NumberPlan;
-  if (op === "create") {
+  const lifecycle = op === "update" ? lifecycleStep(base, olds, news, at) : undefined;
+  if (op === "update" && olds.gone && news.release !== true) {
+    plan = { ...base, action: "rebuy", areaCode: str(news.areaCode), country: str(news.country) };
+  } else if (lifecycle) {
+    plan = lifecycle;
+  } else if (op === "create") {
+    const days = numberOrUndefined(news.releaseAfterDays) ?? 0;
     if (news.release === true && news.kind === "buy") {
       plan = { ...base, action: "skip" };
+    } else if (news.release === true && days > 0) {
+      // Adopted to be let go: parked first, like any release.
+      const parkedUntil = windowEnd(at.toISOString(), days);
+      plan = { ...base, action: "park", parkedUntil, releaseAfterDays: days };
     } else if (news.release === true) {
       plan = { ...base, action: "release", monthlyCents: -NUMBER_MONTHLY_CENTS };
     } else if (news.kind === "buy") {
@@ -419,12 +592,14 @@ export interface NumberEffect {
 /**
  * The one rule every number total follows (the summary's counts, the cost and its detail, the
  * numbers managed, the buys per area code): a buy buys, an adopt adopts, a release or a delete
- * releases, and a replace releases the number and buys another (design.md, invariant 1: it is a
- * release, priced as one, next to the buy it brings).
+ * releases, a replace (or a rebuy of a number found gone) releases the number and buys another
+ * (design.md, invariant 1: it is a release, priced as one, next to the buy it brings). A park or a
+ * restore changes no count: a parked number is still held, and billed, until its release.
  */
 export function numberEffect(n: Pick<NumberPlan, "action">): NumberEffect {
-  const bought = n.action === "buy" || n.action === "replace" ? 1 : 0;
-  const released = ["release", "delete", "replace"].includes(n.action) ? 1 : 0;
+  // A rebuy is a replace Twilio started: the number is already gone, and up buys another.
+  const bought = ["buy", "replace", "rebuy"].includes(n.action) ? 1 : 0;
+  const released = ["release", "delete", "replace", "rebuy"].includes(n.action) ? 1 : 0;
   return { bought, adopted: n.action === "adopt" ? 1 : 0, released };
 }
 

@@ -11,6 +11,7 @@ import {
   destructiveHeadline,
   destructiveLines,
   GROUPED,
+  parkedLines,
   type Style,
   summaryLine,
   TEXT_STYLE,
@@ -65,7 +66,7 @@ export function renderMarkdown(plan: Plan, options: RenderOptions = {}): string 
   }
   if (!hasChanges(plan)) {
     out.push(`**No changes** to Twilio.${stateOnly(plan)}`);
-    out.push(...registrationsMarkdown(plan));
+    out.push(...registrationsMarkdown(plan), ...parkedMarkdown(plan));
     out.push(...warningsMarkdown(plan));
     return `${out.join("\n")}\n`;
   }
@@ -103,7 +104,12 @@ export function renderMarkdown(plan: Plan, options: RenderOptions = {}): string 
   }
   const open = plan.accounts.length <= OPEN_ACCOUNTS ? " open" : "";
   const head = `<details${open}><summary>Changes per account (${plan.accounts.length.toLocaleString("en-US")})</summary>`;
-  const tail = ["</details>", ...registrationsMarkdown(plan), ...warningsMarkdown(plan)];
+  const tail = [
+    "</details>",
+    ...registrationsMarkdown(plan),
+    ...parkedMarkdown(plan),
+    ...warningsMarkdown(plan),
+  ];
   const used = out.join("\n").length + head.length + tail.join("\n").length + 400;
   const sections = plan.accounts.map(
     (account) =>
@@ -133,7 +139,7 @@ export function renderText(plan: Plan): string {
   }
   if (!hasChanges(plan)) {
     out.push(`No changes to Twilio.${stateOnly(plan)}`, ...registrationsText(plan));
-    out.push(...warningsText(plan));
+    out.push(...parkedText(plan), ...warningsText(plan));
     return `${out.join("\n")}\n`;
   }
   if (plan.destructive.length > 0) {
@@ -145,7 +151,7 @@ export function renderText(plan: Plan): string {
   for (const account of plan.accounts) {
     out.push("", accountTitle(account, s), ...accountLines(account, s).map((l) => `  ${l}`));
   }
-  out.push(...registrationsText(plan), ...warningsText(plan));
+  out.push(...registrationsText(plan), ...parkedText(plan), ...warningsText(plan));
   return `${out.join("\n")}\n`;
 }
 
@@ -221,6 +227,32 @@ function warningsMarkdown(plan: Plan): string[] {
     "```",
     "</details>",
   ];
+}
+
+function parkedMarkdown(plan: Plan): string[] {
+  if (plan.parked.length === 0) return [];
+  const { headline, lines } = parkedLines(plan, MARKDOWN_STYLE);
+  const open = plan.parked.length <= OPEN_ACCOUNTS ? " open" : "";
+  return [
+    "",
+    `<details${open}><summary>Parked numbers (${plan.parked.length.toLocaleString("en-US")})</summary>`,
+    "",
+    headline,
+    "",
+    ...withinBudget(
+      lines.map((l) => `- ${l}`),
+      WARNING_BUDGET,
+      (n) => `- … and ${plural(n, "more parked number", GROUPED)}`,
+    ),
+    "",
+    "</details>",
+  ];
+}
+
+function parkedText(plan: Plan): string[] {
+  if (plan.parked.length === 0) return [];
+  const { headline, lines } = parkedLines(plan, TEXT_STYLE);
+  return ["", `Parked: ${headline}`, ...lines.map((l) => `  ${l}`)];
 }
 
 function warningsText(plan: Plan): string[] {

@@ -28,9 +28,23 @@ export const StackNumberOutputSchema = z
     sid: phoneNumberSid.nullable(),
     vapiPhoneId: z.string().min(1).nullable(),
     released: z.boolean(),
+    /**
+     * Parked (marked release: true, waiting for its release window to end): until when, ISO 8601.
+     * Absent in the outputs of stacks deployed before release windows existed.
+     */
+    parkedUntil: z.iso.datetime({ offset: true }).nullable().optional(),
   })
   .superRefine((number, ctx) => {
-    if (number.released) return;
+    if (number.released) {
+      if (number.parkedUntil) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["parkedUntil"],
+          message: "a released number is not parked any more",
+        });
+      }
+      return;
+    }
     for (const key of ["phoneNumber", "sid"] as const) {
       if (number[key] === null) {
         ctx.addIssue({ code: "custom", path: [key], message: `an active number needs its ${key}` });
@@ -63,11 +77,11 @@ export const StackAccountOutputSchema = z
   .superRefine((account, ctx) => {
     if (account.released) {
       account.numbers.forEach((number, index) => {
-        if (!number.released) {
+        if (!number.released && !number.parkedUntil) {
           ctx.addIssue({
             code: "custom",
             path: ["numbers", index, "released"],
-            message: "every number of a released account is released",
+            message: "every number of a released account is released or parked",
           });
         }
       });

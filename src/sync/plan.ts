@@ -54,6 +54,12 @@ export interface SyncPlan {
   updates: RowUpdate[];
   /** Rows of released numbers: both SIDs cleared, isActive false. */
   deactivations: string[];
+  /**
+   * Rows of parked numbers (release: true, waiting for their release window): isActive false and
+   * the Messaging Service SID cleared (the number left the service); the number's SID is kept, the
+   * number is still the account's until the window ends (a restore makes the row active again).
+   */
+  parkings: string[];
   unchanged: number;
   unmatched: NumberRef[];
   conflicts: Conflict[];
@@ -123,6 +129,7 @@ export function planSync(
     creates: [],
     updates: [],
     deactivations: [],
+    parkings: [],
     unchanged: 0,
     unmatched: [],
     conflicts: [],
@@ -139,13 +146,15 @@ export function planSync(
   // same E.164 bought again after a release).
   for (const account of outputs.accounts) {
     for (const number of account.numbers) {
-      if (!number.released && number.phoneNumber) activePhones.add(number.phoneNumber);
+      if (!number.released && !number.parkedUntil && number.phoneNumber) {
+        activePhones.add(number.phoneNumber);
+      }
     }
   }
 
   for (const account of outputs.accounts) {
     for (const number of account.numbers) {
-      if (number.released) continue;
+      if (number.released || number.parkedUntil) continue;
       const ref = refOf(account, number);
       // The contract guarantees these for an active number of an active account.
       const sid = number.sid as string;
@@ -224,7 +233,8 @@ export function planSync(
 
   for (const account of outputs.accounts) {
     for (const number of account.numbers) {
-      if (!number.released) continue;
+      if (!number.released && !number.parkedUntil) continue;
+      const parked = !number.released;
       const ref = refOf(account, number);
       const row =
         (number.sid ? bySid.get(number.sid) : undefined) ??
@@ -243,11 +253,20 @@ export function planSync(
       ) {
         conflict(
           ref,
-          `row ${row.id} for ${row.phoneNumber} holds another number SID, ${row.twilioPhoneNumberSid}, than the released ${number.sid}`,
+          `row ${row.id} for ${row.phoneNumber} holds another number SID, ${row.twilioPhoneNumberSid}, than the ${parked ? "parked" : "released"} ${number.sid}`,
         );
         continue;
       }
       claimedRows.set(row.id, ref);
+      if (parked) {
+        const done =
+          row.twilioPhoneNumberSid === number.sid &&
+          row.twilioMessagingServiceSid === null &&
+          !row.isActive;
+        if (done) plan.unchanged++;
+        else plan.parkings.push(row.id);
+        continue;
+      }
       const cleared =
         row.twilioPhoneNumberSid === null &&
         row.twilioMessagingServiceSid === null &&

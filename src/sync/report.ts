@@ -10,9 +10,9 @@ export function isClean(report: SyncReport): boolean {
 }
 
 export function renderJson(report: SyncReport): string {
-  const { created, updated, unchanged, deactivated, unmatched, conflicts } = report;
+  const { created, updated, unchanged, deactivated, parked, unmatched, conflicts } = report;
   return JSON.stringify(
-    { created, updated, unchanged, deactivated, unmatched, conflicts },
+    { created, updated, unchanged, deactivated, parked, unmatched, conflicts },
     null,
     2,
   );
@@ -46,6 +46,16 @@ export function renderSummary(result: SyncResult, source: string, target: string
     ["updated", report.updated, ""],
     ["unchanged", report.unchanged, ""],
     ["deactivated", report.deactivated, ""],
+    // Only when there are parked numbers: most syncs have none.
+    ...(report.parked > 0
+      ? [
+          ["parked", report.parked, "  (inactive until restored or released)"] as [
+            string,
+            number,
+            string,
+          ],
+        ]
+      : []),
     ["unmatched", report.unmatched.length, ""],
     ["conflicts", report.conflicts.length, ""],
   ];

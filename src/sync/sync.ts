@@ -31,6 +31,8 @@ export interface SyncReport {
   updated: number;
   unchanged: number;
   deactivated: number;
+  /** Rows of parked numbers made inactive (their number SID kept; see plan.ts). */
+  parked: number;
   unmatched: NumberRef[];
   conflicts: Conflict[];
 }
@@ -59,8 +61,8 @@ export interface SyncOptions {
 
 /** Rows the sync created, updated or deactivated. */
 export function rowsChanged(result: SyncResult): number {
-  const { created, updated, deactivated } = result.report;
-  return created + updated + deactivated + (result.campaignStatusesChanged ?? 0);
+  const { created, updated, deactivated, parked } = result.report;
+  return created + updated + deactivated + parked + (result.campaignStatusesChanged ?? 0);
 }
 
 /** A transaction of the generated client (what `$transaction` hands its callback). */
@@ -97,6 +99,7 @@ export async function syncStackOutputs(
             updated: plan.updates.length,
             unchanged: plan.unchanged,
             deactivated: plan.deactivations.length,
+            parked: plan.parkings.length,
             unmatched: plan.unmatched,
             conflicts: plan.conflicts,
           },
@@ -135,6 +138,14 @@ export async function syncStackOutputs(
                 "is_active" = false,
                 "updated_at" = now()
             WHERE "id" = ANY(${plan.deactivations}::uuid[])`;
+        }
+        if (plan.parkings.length > 0) {
+          await tx.$executeRaw`
+            UPDATE "vapi_phone_numbers"
+            SET "twilio_messaging_service_sid" = NULL,
+                "is_active" = false,
+                "updated_at" = now()
+            WHERE "id" = ANY(${plan.parkings}::uuid[])`;
         }
         if (plan.creates.length > 0) {
           const c = plan.creates;

@@ -100,6 +100,7 @@ describe("defaults", () => {
           smsUrl: "https://api.parlae.example/twilio/sms",
           voiceUrl: "https://api.parlae.example/twilio/voice/main",
           release: false,
+          releaseAfterDays: 7,
         },
       ],
       sourceFile: "accounts.yaml",
@@ -266,6 +267,7 @@ describe("resolved values", () => {
         friendlyName: "Clinic - main",
         vapiPhoneId: "30eb318f-70d2-4600-b21d-21673479d7f9",
         release: false,
+        releaseAfterDays: 7,
       },
       {
         kind: "adopt",
@@ -273,6 +275,7 @@ describe("resolved values", () => {
         phoneNumber: "+15145550100",
         friendlyName: "Clinic - spare",
         release: false,
+        releaseAfterDays: 7,
       },
     ]);
   });
@@ -328,6 +331,73 @@ describe("resolved values", () => {
       ["main", false],
       ["old", true],
     ]);
+  });
+
+  it("give each number a release window: its own, else its account's, else the file's (7 days by default), and the file's parking URL", () => {
+    const [first, second] = parseAccountsDocuments([
+      {
+        fileName: "a.yaml",
+        text: yaml(
+          "defaults:",
+          "  releaseAfterDays: 14",
+          "  parkingUrl: https://api.parlae.example/twilio/parked",
+          "accounts:",
+          `  - id: ${ID_A}`,
+          "    name: Clinic",
+          "    releaseAfterDays: 3",
+          "    numbers:",
+          '      - { name: main, areaCode: "212", releaseAfterDays: 0 }',
+          '      - { name: old, areaCode: "646" }',
+        ),
+      },
+      {
+        fileName: "b.yaml",
+        text: yaml(
+          "accounts:",
+          `  - id: ${ID_B}`,
+          "    name: Other",
+          "    numbers:",
+          '      - { name: main, areaCode: "212" }',
+        ),
+      },
+    ]).accounts;
+    expect(first?.numbers.map((n) => [n.name, n.releaseAfterDays, n.parkingUrl])).toEqual([
+      ["main", 0, "https://api.parlae.example/twilio/parked"],
+      ["old", 3, "https://api.parlae.example/twilio/parked"],
+    ]);
+    expect(second?.numbers.map((n) => [n.releaseAfterDays, n.parkingUrl])).toEqual([
+      [7, undefined],
+    ]);
+  });
+
+  it("refuse a release window that is not a whole number of days from 0 to 365", () => {
+    for (const bad of ["-1", "1.5", '"7"', "366"]) {
+      const error = configErrorOf(() =>
+        parseAccountsDocuments([
+          {
+            fileName: "a.yaml",
+            text: yaml(
+              "accounts:",
+              `  - id: ${ID_A}`,
+              "    name: Clinic",
+              "    numbers:",
+              `      - { name: main, areaCode: "212", release: true, releaseAfterDays: ${bad} }`,
+            ),
+          },
+        ]),
+      );
+      expect(
+        error.issues.map((i) => [i.path, i.message]),
+        bad,
+      ).toEqual([
+        [
+          "accounts[0].numbers[0].releaseAfterDays",
+          expect.stringContaining(
+            "expected a whole number of days from 0 to 365 (0 releases at once)",
+          ),
+        ],
+      ]);
+    }
   });
 
   it("are typed from the schema: a bought number has an area code, an adopted one a SID or number", () => {

@@ -34,7 +34,8 @@ interface Proposal {
 
 /** The accounts YAML a pull request proposes, written as a person writes it. */
 function accountsYaml(p: Proposal = {}): string {
-  const lines = ["defaults:", "  country: CA", "accounts:"];
+  // Releases at once: these tests are about the plan of a release, not its window.
+  const lines = ["defaults:", "  country: CA", "  releaseAfterDays: 0", "accounts:"];
   if (p.withA ?? true) {
     lines.push(`  - id: ${A.id}`, `    name: ${A.name}`);
     if (p.releaseA) lines.push("    release: true");

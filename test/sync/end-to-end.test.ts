@@ -40,6 +40,7 @@ function accountsYaml(options: { releasePlateau?: boolean } = {}): string {
   // Montreal clinics: 514 and 438 are Canadian area codes (the default country is US).
   return `defaults:
   country: CA
+  releaseAfterDays: 0
 accounts:
   - id: ${DOWNTOWN.id}
     name: ${DOWNTOWN.name}

@@ -140,3 +140,47 @@ describe("released numbers", () => {
     expect(plan.conflicts[0]?.reason).toMatch(/holds another number SID/);
   });
 });
+
+describe("a parked number (release: true, waiting for its release window)", () => {
+  const parked = (n: number) => {
+    const account = activeAccount(n);
+    return {
+      ...account,
+      numbers: account.numbers.map((number) => ({
+        ...number,
+        parkedUntil: "2026-12-08T09:00:00.000Z",
+      })),
+    };
+  };
+  const synced = (n: number) =>
+    row(n, { twilioPhoneNumberSid: numberSid(n), twilioMessagingServiceSid: serviceSid(n) });
+
+  it("makes its row inactive at once, clearing the Messaging Service SID and keeping the number's", () => {
+    const plan = planSync(outputsOf([parked(1)]), [synced(1)], noAccounts);
+    expect(plan.parkings).toEqual(["row-1"]);
+    expect(plan).toMatchObject({ updates: [], deactivations: [], creates: [], conflicts: [] });
+  });
+
+  it("counts a row already parked as unchanged, and makes it active again on a restore", () => {
+    const done = row(1, { twilioPhoneNumberSid: numberSid(1), isActive: false });
+    const again = planSync(outputsOf([parked(1)]), [done], noAccounts);
+    expect(again).toMatchObject({ parkings: [], unchanged: 1 });
+    expect(planSync(outputsOf([activeAccount(1)]), [done], noAccounts).updates).toEqual([
+      {
+        rowId: "row-1",
+        twilioPhoneNumberSid: numberSid(1),
+        twilioMessagingServiceSid: serviceSid(1),
+      },
+    ]);
+  });
+
+  it("parks the row of each number of a released account that waits, and deactivates the released ones", () => {
+    const account = { ...parked(1), released: true, messagingServiceSid: null };
+    const plan = planSync(
+      outputsOf([account, releasedAccount(2)]),
+      [synced(1), synced(2)],
+      noAccounts,
+    );
+    expect(plan).toMatchObject({ parkings: ["row-1"], deactivations: ["row-2"] });
+  });
+});

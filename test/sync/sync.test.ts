@@ -178,6 +178,7 @@ describe.each([postgres(), embedded()])("sync on $label", (target) => {
       updated: 0,
       unchanged: 0,
       deactivated: 0,
+      parked: 0,
       unmatched: [],
       conflicts: [],
     });
@@ -343,6 +344,7 @@ describe.each([postgres(), embedded()])("sync on $label", (target) => {
       updated: 0,
       unchanged: 0,
       deactivated: 0,
+      parked: 0,
       unmatched: [
         {
           accountId: accountId(2),

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { SCHEDULED_DEPLOY_INTERVAL_MS } from "../../src/plan/model";
 import { repoRoot } from "../../src/util/repo-root";
 import { readWorkflow, stepsOf, workflowFiles } from "./workflows";
 
@@ -64,6 +65,19 @@ describe("GitHub Actions workflows", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("run the deploy daily on a schedule, as often as the plan's 'next scheduled deploy' assumes", () => {
+    const deploy = files.find((file) => file.endsWith("/deploy.yml")) ?? "";
+    const schedule = readWorkflow(deploy).on.schedule as Array<{ cron: string }> | undefined;
+    expect(schedule).toHaveLength(1);
+    // minute hour day-of-month month day-of-week: once a day, every day.
+    const fields = (schedule?.[0]?.cron ?? "").split(/\s+/);
+    expect(fields).toHaveLength(5);
+    expect(fields[0]).toMatch(/^\d{1,2}$/);
+    expect(fields[1]).toMatch(/^\d{1,2}$/);
+    expect(fields.slice(2)).toEqual(["*", "*", "*"]);
+    expect(SCHEDULED_DEPLOY_INTERVAL_MS).toBe(24 * 60 * 60 * 1000);
   });
 
   it("pin every action to a full commit SHA", () => {

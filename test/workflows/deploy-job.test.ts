@@ -87,6 +87,7 @@ function writeAccounts(p: Proposal = {}): void {
     [
       "defaults:",
       "  country: CA",
+      "  releaseAfterDays: 0",
       "accounts:",
       ...account(A, "vapi-a", p.releaseA),
       ...account(B, "vapi-b", p.releaseB, p.smsUrlB),
