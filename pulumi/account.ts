@@ -84,22 +84,24 @@ export class AccountResources extends pulumi.ComponentResource {
     });
 
     // Released numbers stay in the output (released: true) so the sync clears their rows; a
-    // number released before it was ever bought has no SID or phone number (null).
+    // number released before it was ever bought has no SID or phone number (null). One `all` over
+    // a flat list (service SID, then each number's SID and phone number): every Output the program
+    // makes per account costs some twenty promises (pulumi/lazy-outputs.ts).
     this.output = pulumi
       .all([
-        service?.sid ?? pulumi.output(null),
-        pulumi.all(numbers.map((n) => pulumi.all([n.resource.sid, n.resource.phoneNumber]))),
+        service?.sid ?? null,
+        ...numbers.flatMap((n) => [n.resource.sid, n.resource.phoneNumber]),
       ])
       .apply(
-        ([serviceSid, identities]): AccountOutput => ({
+        ([serviceSid, ...identities]): AccountOutput => ({
           accountId: account.id,
           name: account.name,
           released: account.release,
           messagingServiceSid: serviceSid || null,
           numbers: numbers.map((n, i) => ({
             name: n.config.name,
-            phoneNumber: identities[i]?.[1] || null,
-            sid: identities[i]?.[0] || null,
+            phoneNumber: identities[2 * i + 1] || null,
+            sid: identities[2 * i] || null,
             vapiPhoneId: n.config.vapiPhoneId ?? null,
             released: n.config.release,
           })),
