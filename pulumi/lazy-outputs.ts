@@ -17,7 +17,9 @@
  * makes the SDK's own Output (the SDK's function, for that one property) and hands it what was
  * kept, or what arrives later; from then on the property is that Output. What is registered,
  * what the engine answers and what a read Output holds are the SDK's: only when the Output is
- * made changes. Properties that are never read cost one small array each.
+ * made changes. A property never read costs a getter, its resolver and the kept answer; it also
+ * leaves no promise for the SDK's leak check at exit (a registration the engine never answered
+ * still fails the run, through the resource's URN and id, which the SDK makes as before).
  *
  * With PULUMI_DEBUG_PROMISE_LEAKS set (the SDK's switch for debugging leaks, and how
  * `bench:provisioning --baseline` measures the SDK's own behaviour) nothing is replaced.
