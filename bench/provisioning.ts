@@ -59,7 +59,8 @@ const TARGET_GB_PER_1000 = 0.8;
  * The project's settings before issue 21, for `--baseline`: the same CLI, program and providers,
  * with what issue 21 changed put back through the environment. PULUMI_DEBUG_PROMISE_LEAKS is the
  * SDK's own switch; with it the program leaves the SDK's stack capture per promise as it was
- * (pulumi/stack-traces.ts).
+ * (pulumi/stack-traces.ts) and makes every resource property an Output at declaration, as the SDK
+ * does (pulumi/lazy-outputs.ts).
  */
 const BEFORE_ISSUE_21_ENV: Record<string, string> = {
   PULUMI_DEBUG_PROMISE_LEAKS: "true",

@@ -50,6 +50,9 @@ function phoneNumberInputs(account: ResolvedAccount, number: ResolvedNumber): Ph
     : { ...common, kind: "adopt", adoptSid: number.sid, adoptPhoneNumber: number.phoneNumber };
 }
 
+/** Values per number in the account output's flat list: SID, phone number, released, parked until. */
+const NUMBER_FIELDS = 4;
+
 export class AccountResources extends pulumi.ComponentResource {
   readonly output: pulumi.Output<AccountOutput>;
 
@@ -108,41 +111,48 @@ export class AccountResources extends pulumi.ComponentResource {
     // Released numbers stay in the output (released: true) so the sync clears their rows; a
     // number released before it was ever bought has no SID or phone number (null). A parked
     // number is not released yet: `parkedUntil` says until when, and the sync marks its row
-    // inactive (what the resource did, not only what the YAML says).
+    // inactive (what the resource did, not only what the YAML says). One `all` over a flat list
+    // (the service SID, the registration's status and next step, then NUMBER_FIELDS per number):
+    // every Output the program makes per account costs some twenty promises (pulumi/lazy-outputs.ts).
     this.output = pulumi
       .all([
-        service?.sid ?? pulumi.output(null),
-        pulumi.all(
-          numbers.map((n) =>
-            pulumi.all([
-              n.resource.sid,
-              n.resource.phoneNumber,
-              n.resource.released,
-              n.resource.parkedUntil,
-            ]),
-          ),
-        ),
-        registration
-          ? pulumi.all([registration.campaignStatus, registration.next])
-          : pulumi.output(undefined),
+        service?.sid ?? null,
+        registration?.campaignStatus ?? null,
+        registration?.next ?? null,
+        ...numbers.flatMap((n) => [
+          n.resource.sid,
+          n.resource.phoneNumber,
+          n.resource.released,
+          n.resource.parkedUntil,
+        ]),
       ])
       .apply(
-        ([serviceSid, identities, usA2pStatus]): AccountOutput => ({
+        ([serviceSid, campaignStatus, next, ...fields]): AccountOutput => ({
           accountId: account.id,
           name: account.name,
           released: account.release,
           messagingServiceSid: serviceSid || null,
           // Only for an account that declares a registration (docs/a2p.md).
-          ...(usA2pStatus
-            ? { usA2p: { campaignStatus: usA2pStatus[0] ?? null, next: usA2pStatus[1] } }
+          ...(registration
+            ? {
+                usA2p: {
+                  campaignStatus: (campaignStatus as string | null | undefined) ?? null,
+                  next: next as string,
+                },
+              }
             : {}),
           numbers: numbers.map((n, i) => {
-            const released = n.config.release && identities[i]?.[2] === true;
-            const parkedUntil = n.config.release && !released ? identities[i]?.[3] : undefined;
+            const [sid, phoneNumber, releasedInTwilio, parkedUntilOutput] = fields.slice(
+              i * NUMBER_FIELDS,
+              (i + 1) * NUMBER_FIELDS,
+            );
+            const released = n.config.release && releasedInTwilio === true;
+            const parkedUntil =
+              n.config.release && !released ? (parkedUntilOutput as string | undefined) : undefined;
             return {
               name: n.config.name,
-              phoneNumber: identities[i]?.[1] || null,
-              sid: identities[i]?.[0] || null,
+              phoneNumber: (phoneNumber as string | undefined) || null,
+              sid: (sid as string | undefined) || null,
               vapiPhoneId: n.config.vapiPhoneId ?? null,
               released,
               // Only on a parked number: the outputs of every other number read as before.

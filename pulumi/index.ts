@@ -19,6 +19,7 @@
  * Stack output `accounts`: one AccountOutput per account, for the post-deploy sync.
  */
 import "./stack-traces";
+import "./lazy-outputs";
 import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { guardKey, NumberGuard } from "../providers/number-guard";
