@@ -119,6 +119,7 @@ export class AccountResources extends pulumi.ComponentResource {
               n.resource.phoneNumber,
               n.resource.released,
               n.resource.parkedUntil,
+              n.resource.id,
             ]),
           ),
         ),
@@ -147,6 +148,12 @@ export class AccountResources extends pulumi.ComponentResource {
               released,
               // Only on a parked number: the outputs of every other number read as before.
               ...(parkedUntil ? { parkedUntil } : {}),
+              // Only on a number bought again (its id is the first SID): the sync moves its row.
+              ...(identities[i]?.[0] &&
+              identities[i]?.[4] &&
+              identities[i]?.[4] !== identities[i]?.[0]
+                ? { replacesSid: identities[i]?.[4] as string }
+                : {}),
             };
           }),
         }),
