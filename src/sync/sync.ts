@@ -71,7 +71,7 @@ export interface SyncOptions {
   onRowsChanged?: (result: SyncResult) => void;
 }
 
-/** Rows the sync created, updated or deactivated. */
+/** Rows the sync created, updated, renumbered, parked or deactivated, and campaign statuses. */
 export function rowsChanged(result: SyncResult): number {
   const { created, updated, deactivated, parked, renumbered } = result.report;
   return (

@@ -48,6 +48,7 @@ interface NumberOut {
   sid: string;
   phoneNumber: string;
   released: boolean;
+  replacesSid?: string;
 }
 
 async function output(): Promise<{ messagingServiceSid: string; number: NumberOut }> {
@@ -99,6 +100,7 @@ describe("a bought number gone from Twilio, still declared active", () => {
     stack.writeAccounts(accountsYaml([account]));
     await previewThenUp(stack);
     const before = await output();
+    expect(before.number).not.toHaveProperty("replacesSid");
     const created = await sync(["--json"]);
     expect(created.code, created.stdout + created.stderr).toBe(0);
     expect(JSON.parse(created.stdout)).toMatchObject({ created: 1, conflicts: [] });
@@ -137,6 +139,8 @@ describe("a bought number gone from Twilio, still declared active", () => {
     expect(after.number.released).toBe(false);
     expect(after.number.phoneNumber).not.toBe(before.number.phoneNumber);
     expect(after.number.sid).not.toBe(before.number.sid);
+    // The output names the SID it replaces (the resource id): what the sync finds the row by.
+    expect(after.number.replacesSid).toBe(before.number.sid);
     expect(after.messagingServiceSid).toBe(before.messagingServiceSid);
     const pool = await stack.twilio.messaging.v1
       .services(after.messagingServiceSid)
