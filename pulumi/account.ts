@@ -50,8 +50,8 @@ function phoneNumberInputs(account: ResolvedAccount, number: ResolvedNumber): Ph
     : { ...common, kind: "adopt", adoptSid: number.sid, adoptPhoneNumber: number.phoneNumber };
 }
 
-/** Values per number in the account output's flat list: SID, phone number, released, parked until. */
-const NUMBER_FIELDS = 4;
+/** Values per number in the account output's flat list: SID, phone number, released, parked until, id. */
+const NUMBER_FIELDS = 5;
 
 export class AccountResources extends pulumi.ComponentResource {
   readonly output: pulumi.Output<AccountOutput>;
@@ -114,53 +114,55 @@ export class AccountResources extends pulumi.ComponentResource {
     // inactive (what the resource did, not only what the YAML says). One `all` over a flat list
     // (the service SID, the registration's status and next step, then NUMBER_FIELDS per number):
     // every Output the program makes per account costs some twenty promises (pulumi/lazy-outputs.ts).
-    this.output = pulumi
-      .all([
-        service?.sid ?? null,
-        registration?.campaignStatus ?? null,
-        registration?.next ?? null,
-        ...numbers.flatMap((n) => [
-          n.resource.sid,
-          n.resource.phoneNumber,
-          n.resource.released,
-          n.resource.parkedUntil,
-        ]),
-      ])
-      .apply(
-        ([serviceSid, campaignStatus, next, ...fields]): AccountOutput => ({
-          accountId: account.id,
-          name: account.name,
-          released: account.release,
-          messagingServiceSid: serviceSid || null,
-          // Only for an account that declares a registration (docs/a2p.md).
-          ...(registration
-            ? {
-                usA2p: {
-                  campaignStatus: (campaignStatus as string | null | undefined) ?? null,
-                  next: next as string,
-                },
-              }
-            : {}),
-          numbers: numbers.map((n, i) => {
-            const [sid, phoneNumber, releasedInTwilio, parkedUntilOutput] = fields.slice(
-              i * NUMBER_FIELDS,
-              (i + 1) * NUMBER_FIELDS,
-            );
-            const released = n.config.release && releasedInTwilio === true;
-            const parkedUntil =
-              n.config.release && !released ? (parkedUntilOutput as string | undefined) : undefined;
-            return {
-              name: n.config.name,
-              phoneNumber: (phoneNumber as string | undefined) || null,
-              sid: (sid as string | undefined) || null,
-              vapiPhoneId: n.config.vapiPhoneId ?? null,
-              released,
-              // Only on a parked number: the outputs of every other number read as before.
-              ...(parkedUntil ? { parkedUntil } : {}),
-            };
-          }),
+    const values: pulumi.Input<unknown>[] = [
+      service?.sid ?? null,
+      registration?.campaignStatus ?? null,
+      registration?.next ?? null,
+      ...numbers.flatMap((n) => [
+        n.resource.sid,
+        n.resource.phoneNumber,
+        n.resource.released,
+        n.resource.parkedUntil,
+        n.resource.id,
+      ]),
+    ];
+    // The SDK's Unwrap of `unknown` loses the element type: the values are read by position below.
+    this.output = (pulumi.all(values) as pulumi.Output<unknown[]>).apply(
+      ([serviceSid, campaignStatus, next, ...fields]): AccountOutput => ({
+        accountId: account.id,
+        name: account.name,
+        released: account.release,
+        messagingServiceSid: (serviceSid as string | null) || null,
+        // Only for an account that declares a registration (docs/a2p.md).
+        ...(registration
+          ? {
+              usA2p: {
+                campaignStatus: (campaignStatus as string | null | undefined) ?? null,
+                next: next as string,
+              },
+            }
+          : {}),
+        numbers: numbers.map((n, i) => {
+          const [sid, phoneNumber, releasedInTwilio, parkedUntilOutput, id] = fields.slice(
+            i * NUMBER_FIELDS,
+            (i + 1) * NUMBER_FIELDS,
+          ) as [string?, string?, boolean?, string?, string?];
+          const released = n.config.release && releasedInTwilio === true;
+          const parkedUntil = n.config.release && !released ? parkedUntilOutput : undefined;
+          return {
+            name: n.config.name,
+            phoneNumber: phoneNumber || null,
+            sid: sid || null,
+            vapiPhoneId: n.config.vapiPhoneId ?? null,
+            released,
+            // Only on a parked number: the outputs of every other number read as before.
+            ...(parkedUntil ? { parkedUntil } : {}),
+            // Only on a number bought again (its id is the first SID): the sync moves its row.
+            ...(sid && id && id !== sid ? { replacesSid: id } : {}),
+          };
         }),
-      );
+      }),
+    );
     this.registerOutputs({ output: this.output });
   }
 }

@@ -27,6 +27,7 @@ deleted. A second run changes nothing.
                        .local/db/, created and migrated on first use)
   --dry-run            report what would change; write nothing
   --json               print {created, updated, unchanged, deactivated, parked, unmatched, conflicts}
+                       (and renumbered: the rows moved to a number bought again, when any)
   -h, --help           this text
 
 Exit codes: 0 clean, 1 unmatched or conflicting numbers (listed) or a failure (nothing

@@ -33,8 +33,22 @@ export const StackNumberOutputSchema = z
      * Absent in the outputs of stacks deployed before release windows existed.
      */
     parkedUntil: z.iso.datetime({ offset: true }).nullable().optional(),
+    /**
+     * Bought again after it vanished from Twilio (docs/providers.md, "A number gone from
+     * Twilio"): the SID the number was first bought with, its resource id. `sid` and
+     * `phoneNumber` are the new number's; the sync moves the row holding this SID to them. Absent
+     * on every number that was never bought again.
+     */
+    replacesSid: phoneNumberSid.optional(),
   })
   .superRefine((number, ctx) => {
+    if (number.replacesSid !== undefined && number.replacesSid === number.sid) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["replacesSid"],
+        message: "a number replaces another SID than its own",
+      });
+    }
     if (number.released) {
       if (number.parkedUntil) {
         ctx.addIssue({

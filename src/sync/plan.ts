@@ -47,11 +47,27 @@ export interface RowUpdate {
   twilioMessagingServiceSid: string;
 }
 
+/**
+ * A number bought again after it vanished from Twilio (contract `replacesSid`): its row, found by
+ * the SID it replaces, moves to the new phone number and SID. The customer's number changed.
+ */
+export interface Renumbered extends NumberRef {
+  rowId: string;
+  previousPhoneNumber: string;
+  previousSid: string;
+}
+
+export interface RowRenumber extends Renumbered {
+  twilioMessagingServiceSid: string;
+}
+
 export interface SyncPlan {
   /** Account rows to create (id and name from the YAML), only those that do not exist. */
   accountsToCreate: Array<{ id: string; name: string }>;
   creates: RowCreate[];
   updates: RowUpdate[];
+  /** Rows of numbers bought again: phone number and both SIDs set, isActive true. */
+  renumbers: RowRenumber[];
   /** Rows of released numbers: both SIDs cleared, isActive false. */
   deactivations: string[];
   /**
@@ -78,6 +94,7 @@ export function lookupKeys(outputs: StackOutputs): {
   for (const account of outputs.accounts) {
     for (const number of account.numbers) {
       if (number.sid) sids.add(number.sid);
+      if (number.replacesSid) sids.add(number.replacesSid);
       if (number.phoneNumber) phoneNumbers.add(number.phoneNumber);
       if (number.vapiPhoneId) vapiPhoneIds.add(number.vapiPhoneId);
     }
@@ -128,6 +145,7 @@ export function planSync(
     accountsToCreate: [],
     creates: [],
     updates: [],
+    renumbers: [],
     deactivations: [],
     parkings: [],
     unchanged: 0,
@@ -160,31 +178,46 @@ export function planSync(
       const sid = number.sid as string;
       const phoneNumber = number.phoneNumber as string;
       const serviceSid = account.messagingServiceSid as string;
-      const row = bySid.get(sid) ?? byPhone.get(phoneNumber);
+      const current = bySid.get(sid) ?? byPhone.get(phoneNumber);
+      // Bought again (providers/phone-number.ts): no row knows the new number yet, the row of the
+      // number it replaces is this number's, moved to the new phone number below.
+      const replaced =
+        current === undefined && number.replacesSid ? bySid.get(number.replacesSid) : undefined;
+      const row = current ?? replaced;
 
       if (row !== undefined) {
+        // The row's own phone number: the old one when this number replaces it.
+        const rowFor = `row ${row.id} for ${row.phoneNumber}${replaced ? ` (replaced by ${phoneNumber})` : ""}`;
         const taken = claimedRows.get(row.id);
         if (taken) {
           conflict(
             ref,
             `row ${row.id} (${row.phoneNumber}) is already matched by ${describe(taken)}`,
           );
-        } else if (row.phoneNumber !== phoneNumber) {
+        } else if (replaced === undefined && row.phoneNumber !== phoneNumber) {
           conflict(ref, `row ${row.id} holds SID ${sid} but phone number ${row.phoneNumber}`);
         } else if (number.vapiPhoneId !== null && row.vapiPhoneId !== number.vapiPhoneId) {
           conflict(
             ref,
-            `row ${row.id} for ${phoneNumber} has vapiPhoneId ${row.vapiPhoneId}, the YAML says ${number.vapiPhoneId}`,
+            `${rowFor} has vapiPhoneId ${row.vapiPhoneId}, the YAML says ${number.vapiPhoneId}`,
           );
         } else if (row.accountId !== account.accountId) {
-          conflict(ref, `row ${row.id} for ${phoneNumber} belongs to account ${row.accountId}`);
+          conflict(ref, `${rowFor} belongs to account ${row.accountId}`);
         } else {
           claimedRows.set(row.id, ref);
-          const current =
+          const upToDate =
             row.twilioPhoneNumberSid === sid &&
             row.twilioMessagingServiceSid === serviceSid &&
             row.isActive;
-          if (current) plan.unchanged++;
+          if (replaced !== undefined) {
+            plan.renumbers.push({
+              ...ref,
+              rowId: row.id,
+              previousPhoneNumber: row.phoneNumber,
+              previousSid: number.replacesSid as string,
+              twilioMessagingServiceSid: serviceSid,
+            });
+          } else if (upToDate) plan.unchanged++;
           else
             plan.updates.push({
               rowId: row.id,

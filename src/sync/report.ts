@@ -10,9 +10,19 @@ export function isClean(report: SyncReport): boolean {
 }
 
 export function renderJson(report: SyncReport): string {
-  const { created, updated, unchanged, deactivated, parked, unmatched, conflicts } = report;
+  const { created, updated, unchanged, deactivated, parked, renumbered, unmatched, conflicts } =
+    report;
   return JSON.stringify(
-    { created, updated, unchanged, deactivated, parked, unmatched, conflicts },
+    {
+      created,
+      updated,
+      unchanged,
+      deactivated,
+      parked,
+      ...(renumbered ? { renumbered } : {}),
+      unmatched,
+      conflicts,
+    },
     null,
     2,
   );
@@ -31,6 +41,7 @@ function describeNumber(ref: NumberRef): string {
 /** The summary table and the numbers that need a person, as printed by `npm run sync`. */
 export function renderSummary(result: SyncResult, source: string, target: string): string {
   const { report } = result;
+  const renumbered = report.renumbered ?? [];
   const lines: string[] = [];
   lines.push(
     `${result.dryRun ? "Dry run (nothing written): " : ""}sync of ${source} into ${target}: ` +
@@ -56,6 +67,16 @@ export function renderSummary(result: SyncResult, source: string, target: string
           ],
         ]
       : []),
+    // Only when a number was bought again (its row moved to the new number, listed below).
+    ...(renumbered.length > 0
+      ? [
+          ["renumbered", renumbered.length, "  (the customer's number changed)"] as [
+            string,
+            number,
+            string,
+          ],
+        ]
+      : []),
     ["unmatched", report.unmatched.length, ""],
     ["conflicts", report.conflicts.length, ""],
   ];
@@ -63,6 +84,17 @@ export function renderSummary(result: SyncResult, source: string, target: string
   lines.push(`  ${"".padEnd(11)}  ${"numbers".padStart(width)}`);
   for (const [label, count, note] of rows) {
     lines.push(`  ${label.padEnd(11)}  ${String(count).padStart(width)}${note}`);
+  }
+  if (renumbered.length > 0) {
+    lines.push("");
+    lines.push(
+      "Renumbered (bought again after it vanished from Twilio; the row moved to the new number):",
+    );
+    for (const r of renumbered) {
+      lines.push(
+        `  account ${r.accountId}  number ${r.number}  row ${r.rowId}: ${r.previousPhoneNumber} (${r.previousSid}) -> ${r.phoneNumber} (${r.sid})`,
+      );
+    }
   }
   if (report.unmatched.length > 0) {
     lines.push("");

@@ -19,7 +19,14 @@
 import { randomUUID } from "node:crypto";
 import type { Database } from "../db";
 import type { StackOutputs } from "./contract";
-import { type Conflict, lookupKeys, type NumberRef, type PhoneRow, planSync } from "./plan";
+import {
+  type Conflict,
+  lookupKeys,
+  type NumberRef,
+  type PhoneRow,
+  planSync,
+  type Renumbered,
+} from "./plan";
 import { writeCampaignStatuses } from "./us-a2p-status";
 
 /** Advisory lock key of the sync (distinct from Prisma's migrate lock, 72707369). */
@@ -33,6 +40,11 @@ export interface SyncReport {
   deactivated: number;
   /** Rows of parked numbers made inactive (their number SID kept; see plan.ts). */
   parked: number;
+  /**
+   * Rows moved to a number bought again (old and new phone number and SID; see plan.ts). Present
+   * only when there are some: the reports of every other sync read as before.
+   */
+  renumbered?: Renumbered[];
   unmatched: NumberRef[];
   conflicts: Conflict[];
 }
@@ -59,10 +71,17 @@ export interface SyncOptions {
   onRowsChanged?: (result: SyncResult) => void;
 }
 
-/** Rows the sync created, updated or deactivated. */
+/** Rows the sync created, updated, renumbered, parked or deactivated, and campaign statuses. */
 export function rowsChanged(result: SyncResult): number {
-  const { created, updated, deactivated, parked } = result.report;
-  return created + updated + deactivated + parked + (result.campaignStatusesChanged ?? 0);
+  const { created, updated, deactivated, parked, renumbered } = result.report;
+  return (
+    created +
+    updated +
+    deactivated +
+    parked +
+    (renumbered?.length ?? 0) +
+    (result.campaignStatusesChanged ?? 0)
+  );
 }
 
 /** A transaction of the generated client (what `$transaction` hands its callback). */
@@ -100,6 +119,13 @@ export async function syncStackOutputs(
             unchanged: plan.unchanged,
             deactivated: plan.deactivations.length,
             parked: plan.parkings.length,
+            ...(plan.renumbers.length > 0
+              ? {
+                  renumbered: plan.renumbers.map(
+                    ({ twilioMessagingServiceSid: _, ...renumbered }) => renumbered,
+                  ),
+                }
+              : {}),
             unmatched: plan.unmatched,
             conflicts: plan.conflicts,
           },
@@ -128,6 +154,23 @@ export async function syncStackOutputs(
             FROM unnest(${plan.updates.map((u) => u.rowId)}::uuid[],
                         ${plan.updates.map((u) => u.twilioPhoneNumberSid)}::text[],
                         ${plan.updates.map((u) => u.twilioMessagingServiceSid)}::text[]) AS u("id", "pn", "mg")
+            WHERE v."id" = u."id"`;
+        }
+        if (plan.renumbers.length > 0) {
+          // The phone number too: the customer's number changed (the new one is in no row, or
+          // the plan would have matched that row).
+          const r = plan.renumbers;
+          await tx.$executeRaw`
+            UPDATE "vapi_phone_numbers" AS v
+            SET "phone_number" = u."phone",
+                "twilio_phone_number_sid" = u."pn",
+                "twilio_messaging_service_sid" = u."mg",
+                "is_active" = true,
+                "updated_at" = now()
+            FROM unnest(${r.map((u) => u.rowId)}::uuid[],
+                        ${r.map((u) => u.phoneNumber as string)}::text[],
+                        ${r.map((u) => u.sid as string)}::text[],
+                        ${r.map((u) => u.twilioMessagingServiceSid)}::text[]) AS u("id", "phone", "pn", "mg")
             WHERE v."id" = u."id"`;
         }
         if (plan.deactivations.length > 0) {
