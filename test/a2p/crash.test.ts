@@ -13,25 +13,19 @@
  * deleted, the brand kept), nothing done while the YAML still says what was rejected.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RequestLogEntry } from "../../src/emulator/request-log";
 import { autoReview, compliance, decide } from "../support/a2p-stack";
 import { type AccountsStack, createAccountsStack } from "../support/accounts-stack";
 import { documentedRerun, recover } from "../support/documented-recovery";
+import { killSwitch } from "../support/up-killed-at";
 import { US_ACCOUNT_ID, usAccountYaml } from "../support/us-a2p-yaml";
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 let stack: AccountsStack;
-const history: RequestLogEntry[] = [];
-let onExchange: ((entry: RequestLogEntry) => void) | undefined;
+const kills = killSwitch();
 
 beforeAll(async () => {
   stack = await createAccountsStack({
     autoReview: { afterMs: 1, outcome: "approve" },
-    onExchange: (entry) => {
-      history.push(entry);
-      onExchange?.(entry);
-    },
+    onExchange: (entry) => kills.onExchange(entry),
   });
   stack.writeAccounts(usAccountYaml());
 });
@@ -40,36 +34,15 @@ afterAll(async () => {
   await stack?.dispose();
 });
 
-/** Runs `pulumi up` and kills it when the emulator has served the first `operationId`. */
+/** Runs `pulumi up`, kills it when the emulator has served the first `operationId`, then recovers. */
 async function upKilledAt(operationId: string): Promise<void> {
-  const killed = new AbortController();
-  let killedAt = 0;
-  onExchange = (entry) => {
-    if (entry.operationId !== operationId || killed.signal.aborted) return;
-    killedAt = Date.now();
-    killed.abort();
-  };
-  try {
-    const crashed = await stack.pulumi(["up", "--yes", "--skip-preview"], {
-      check: false,
-      signal: killed.signal,
-    });
-    expect(killed.signal.aborted, `the up never sent ${operationId}:\n${crashed.output}`).toBe(
-      true,
-    );
-    expect(crashed.code).not.toBe(0);
-  } finally {
-    onExchange = undefined;
-  }
-  // Nothing of the killed run reaches Twilio afterwards.
-  await sleep(1_500);
-  const late = history.filter((entry) => Date.parse(entry.time) > killedAt + 100);
-  expect(late.map((entry) => `${entry.method} ${entry.path}`)).toEqual([]);
+  await kills.upKilledAt(stack, operationId);
   await recover(stack);
 }
 
 function creates(operationId: string): number {
-  return history.filter((e) => e.operationId === operationId && (e.status ?? 500) < 300).length;
+  return kills.history.filter((e) => e.operationId === operationId && (e.status ?? 500) < 300)
+    .length;
 }
 
 describe("a kill during each create of the registration", () => {
